@@ -1,0 +1,110 @@
+//! Controls, the clauses they satisfy, and regulation profiles.
+//!
+//! Every control has a stable ID ([`ControlId`]) that appears in violation codes, in audit events
+//! and in the [catalogue](catalogue()), which names the clauses of the register
+//! ([`clause::REGISTER`]) it satisfies, the API that implements it and the tests that prove it:
+//! clause → control → API → test → audit event.
+//!
+//! ```
+//! use twsec::control::{ControlId, clause};
+//!
+//! let c = ControlId::PwHistory;
+//! assert_eq!(c.as_str(), "PW-HISTORY");
+//! assert!(c.info().clauses.contains(&clause::MOE_12_9_3));
+//! ```
+
+pub mod clause;
+mod catalogue;
+mod profile;
+
+pub use catalogue::{ControlInfo, catalogue};
+pub use clause::{Clause, ClauseId};
+pub use profile::{Annex10Level, Profile, ProfileName, UnknownProfile};
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! control_ids {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)*) => {
+        /// The stable ID of a control.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[non_exhaustive]
+        pub enum ControlId {
+            $($(#[$doc])* #[serde(rename = $code)] $variant,)*
+        }
+
+        impl ControlId {
+            /// Every control, in catalogue order.
+            pub const ALL: &'static [ControlId] = &[$(ControlId::$variant,)*];
+
+            /// The stable textual ID, e.g. `"PW-HISTORY"`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(ControlId::$variant => $code,)*
+                }
+            }
+
+            /// Parses a textual ID.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s {
+                    $($code => Some(ControlId::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+control_ids! {
+    /// Minimum and maximum password length.
+    PwLength = "PW-LENGTH",
+    /// Character classes a password must contain.
+    PwClasses = "PW-CLASSES",
+    /// No reuse of the last N passwords.
+    PwHistory = "PW-HISTORY",
+    /// The new password may not equal the current one.
+    PwSameAsPrevious = "PW-SAME-AS-PREVIOUS",
+    /// No personal or organisational information in the password.
+    PwPersonalInfo = "PW-PERSONAL-INFO",
+    /// No common, leaked or keyboard-pattern password.
+    PwCommon = "PW-COMMON",
+    /// No long runs of one repeated character.
+    PwRepeated = "PW-REPEATED",
+    /// No alphabetical, numerical or keyboard-row sequences.
+    PwSequential = "PW-SEQUENTIAL",
+    /// Unicode normalisation (NFKC) before checking and hashing.
+    PwNormalization = "PW-NORMALIZATION",
+    /// Passwords stored only as salted argon2id hashes, optionally peppered.
+    PwStorage = "PW-STORAGE",
+    /// Random initial and reset passwords, unrelated to identity, expiring, must change.
+    PwInitial = "PW-INITIAL",
+    /// Account names: no national ID or UI number, no organisation code, no default admin name.
+    AccName = "ACC-NAME",
+    /// The password must be changed at first login and after an administrator's reset.
+    AccMustChange = "ACC-MUST-CHANGE",
+    /// Maximum password age, with advance warning.
+    AccMaxAge = "ACC-MAX-AGE",
+    /// Minimum password age.
+    AccMinAge = "ACC-MIN-AGE",
+    /// Accounts unused for the dormancy period are disabled, including never-used ones.
+    AccDormancy = "ACC-DORMANCY",
+    /// Disabled accounts are re-enabled only by a recorded operator action.
+    AccReenable = "ACC-REENABLE",
+    /// Disabling accounts (administrator, off-boarding, expired temporary accounts).
+    AccDisable = "ACC-DISABLE",
+}
+
+impl ControlId {
+    /// This control's catalogue entry.
+    pub fn info(self) -> &'static ControlInfo {
+        catalogue()
+            .iter()
+            .find(|c| c.id == self)
+            .expect("every ControlId has a catalogue entry (checked by a test)")
+    }
+}
+
+impl std::fmt::Display for ControlId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

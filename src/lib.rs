@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod account;
+pub mod clock;
+pub mod control;
+pub mod identifier;
+pub mod password;
