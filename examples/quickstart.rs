@@ -1,1 +1,78 @@
-fn main() {}
+//! The tour of twsec's password and account controls on the embedded defaults.
+//!
+//! Run with `cargo run --example quickstart`. No server, no configuration.
+#![allow(clippy::print_stdout, reason = "an example prints what it does")]
+
+use secrecy::ExposeSecret;
+use time::{Duration, macros::date};
+use twsec::account::{Accounts, LoginDecision};
+use twsec::clock::{Clock, ManualClock};
+use twsec::control::Profile;
+use twsec::password::{Hasher, HasherConfig, Lang, PersonalInfo, check_account_name};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // A regulation profile configures every control at once: here 教育部 (MOE).
+    let profile = Profile::moe();
+    let policy = &profile.password;
+    let clock = ManualClock::new(time::macros::datetime!(2026-03-02 09:00 +08:00));
+
+    println!("== 1. Password policy ({}) ==", profile.name);
+    let me = PersonalInfo::new()
+        .account("mingde")
+        .name("Chen Mingde")
+        .email("mdchen@example.edu.tw")
+        .birthday(date!(1988 - 07 - 15))
+        .org_code("193501");
+    for candidate in ["1qaz2wsx", "Mingde@0715", "Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９", "Lantern-River-K9te"] {
+        let report = policy.check(candidate, &me);
+        if report.is_accepted() {
+            println!("  accepted {candidate:?}");
+        } else {
+            println!("  rejected {candidate:?}:");
+            for v in &report.violations {
+                println!("    {} {}", v.code_str(), v.message(Lang::ZhTw));
+            }
+        }
+    }
+    for name in ["admin", "A123456789", "mingde"] {
+        println!("  account name {name:?}: {:?}", check_account_name(name, &me).codes());
+    }
+
+    println!("== 2. Hashing (argon2id, PHC) ==");
+    let hasher = Hasher::new(HasherConfig::new(policy.hashing))?;
+    let started = std::time::Instant::now();
+    let hash = hasher.hash("Lantern-River-K9te")?;
+    println!("  {} ({} ms)", hash.as_phc(), started.elapsed().as_millis());
+    println!("  verify: {:?}", hasher.verify("Lantern-River-K9te", &hash)?);
+    println!("  verify full-width form (NFKC): {:?}", hasher.verify("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ－Ｋ９ｔｅ", &hash)?);
+
+    println!("== 3. First login ==");
+    let accounts = Accounts::new(&profile, hasher)?;
+    let new = accounts.create("mingde", &me, clock.now())?;
+    println!("  initial password {:?} (random, must change, expires in 7 days)", new.initial_password.expose_secret());
+    let mut record = new.record;
+    println!("  login decision: {:?}", accounts.evaluate(&record, clock.now()));
+    let event = accounts.change_password(&mut record, "Lantern-River-K9te", &me, clock.now())?;
+    println!("  changed: {} by {:?} ({})", event.event.as_str(), event.actor, event.reason);
+    println!("  login decision: {:?}", accounts.evaluate(&record, clock.now()));
+    accounts.record_login(&mut record, clock.now());
+
+    println!("== 4. Dormancy sweep ==");
+    let mut records = vec![record, accounts.create("never-used", &PersonalInfo::new(), clock.now())?.record];
+    clock.advance(Duration::days(200));
+    accounts.record_login(&mut records[0], clock.now());
+    clock.advance(Duration::days(200));
+    println!("  400 days later (one account logged in on day 200, one never):");
+    for t in accounts.dormancy_sweep(&mut records, clock.now()) {
+        println!("  {} {} reason={} actor={:?}", t.event.as_str(), t.account, t.reason, t.actor);
+    }
+    for r in &records {
+        let decision = accounts.evaluate(r, clock.now());
+        let verdict = match decision {
+            LoginDecision::Allowed { .. } => "allowed".to_owned(),
+            other => format!("{other:?}"),
+        };
+        println!("  {}: {verdict}", r.account);
+    }
+    Ok(())
+}
