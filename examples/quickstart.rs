@@ -23,7 +23,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .email("mdchen@example.edu.tw")
         .birthday(date!(1988 - 07 - 15))
         .org_code("193501");
-    for candidate in ["1qaz2wsx", "Mingde@0715", "Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９", "Lantern-River-K9te"] {
+    for candidate in [
+        "1qaz2wsx",
+        "Mingde@0715",
+        "Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９",
+        "Lantern-River-K9te",
+    ] {
         let report = policy.check(candidate, &me);
         if report.is_accepted() {
             println!("  accepted {candidate:?}");
@@ -35,7 +40,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     for name in ["admin", "A123456789", "mingde"] {
-        println!("  account name {name:?}: {:?}", check_account_name(name, &me).codes());
+        println!(
+            "  account name {name:?}: {:?}",
+            check_account_name(name, &me).codes()
+        );
     }
 
     println!("== 2. Hashing (argon2id, PHC) ==");
@@ -43,28 +51,59 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = std::time::Instant::now();
     let hash = hasher.hash("Lantern-River-K9te")?;
     println!("  {} ({} ms)", hash.as_phc(), started.elapsed().as_millis());
-    println!("  verify: {:?}", hasher.verify("Lantern-River-K9te", &hash)?);
-    println!("  verify full-width form (NFKC): {:?}", hasher.verify("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ－Ｋ９ｔｅ", &hash)?);
+    println!(
+        "  verify: {:?}",
+        hasher.verify("Lantern-River-K9te", &hash)?
+    );
+    println!(
+        "  verify full-width form (NFKC): {:?}",
+        hasher.verify("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ－Ｋ９ｔｅ", &hash)?
+    );
 
     println!("== 3. First login ==");
     let accounts = Accounts::new(&profile, hasher)?;
     let new = accounts.create("mingde", &me, clock.now())?;
-    println!("  initial password {:?} (random, must change, expires in 7 days)", new.initial_password.expose_secret());
+    println!(
+        "  initial password {:?} (random, must change, expires in 7 days)",
+        new.initial_password.expose_secret()
+    );
     let mut record = new.record;
-    println!("  login decision: {:?}", accounts.evaluate(&record, clock.now()));
+    println!(
+        "  login decision: {:?}",
+        accounts.evaluate(&record, clock.now())
+    );
     let event = accounts.change_password(&mut record, "Lantern-River-K9te", &me, clock.now())?;
-    println!("  changed: {} by {:?} ({})", event.event.as_str(), event.actor, event.reason);
-    println!("  login decision: {:?}", accounts.evaluate(&record, clock.now()));
+    println!(
+        "  changed: {} by {:?} ({})",
+        event.event.as_str(),
+        event.actor,
+        event.reason
+    );
+    println!(
+        "  login decision: {:?}",
+        accounts.evaluate(&record, clock.now())
+    );
     accounts.record_login(&mut record, clock.now());
 
     println!("== 4. Dormancy sweep ==");
-    let mut records = vec![record, accounts.create("never-used", &PersonalInfo::new(), clock.now())?.record];
+    let mut records = vec![
+        record,
+        accounts
+            .create("never-used", &PersonalInfo::new(), clock.now())?
+            .record,
+    ];
     clock.advance(Duration::days(200));
     accounts.record_login(&mut records[0], clock.now());
     clock.advance(Duration::days(200));
     println!("  400 days later (one account logged in on day 200, one never):");
     for t in accounts.dormancy_sweep(&mut records, clock.now()) {
-        println!("  {} {} reason={} actor={:?}", t.event.as_str(), t.account, t.reason, t.actor);
+        println!(
+            "  {} {} reason={} actor={:?}",
+            t.event.as_str(),
+            t.account,
+            t.reason,
+            t.actor
+        );
     }
     for r in &records {
         let decision = accounts.evaluate(r, clock.now());

@@ -63,7 +63,9 @@ impl ManualClock {
     fn lock(&self) -> std::sync::MutexGuard<'_, OffsetDateTime> {
         // A poisoned lock only means another thread panicked while holding a plain value; the
         // value itself is always valid, so keep using it.
-        self.now.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.now
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 

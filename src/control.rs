@@ -13,8 +13,8 @@
 //! assert!(c.info().clauses.contains(&clause::MOE_12_9_3));
 //! ```
 
-pub mod clause;
 mod catalogue;
+pub mod clause;
 mod profile;
 
 pub use catalogue::{ControlInfo, catalogue};

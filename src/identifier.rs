@@ -55,7 +55,7 @@ fn checksum_ok(id: &[u8; 10], second: u32) -> bool {
         let w = if i == 7 { 1 } else { 7 - i as u32 };
         sum += d * w;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Classifies `s` as a valid national ID or UI number, checksum included; `None` otherwise.
@@ -158,7 +158,10 @@ mod tests {
     #[test]
     fn finds_ids_inside_text() {
         let found: Vec<_> = find_ids("XXA123456789YYA800000014").collect();
-        assert_eq!(found, vec![(2, IdKind::NationalId), (14, IdKind::UiNumberNew)]);
+        assert_eq!(
+            found,
+            vec![(2, IdKind::NationalId), (14, IdKind::UiNumberNew)]
+        );
         assert_eq!(find_ids("short").count(), 0);
     }
 

@@ -1,4 +1,9 @@
 //! Argon2id hashing, pepper, needs_rehash, defensive parsing, the bounded pool.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 use secrecy::SecretSlice;
 use twsec::password::{
@@ -18,20 +23,43 @@ fn hash_is_argon2id_phc_without_pepper() {
     let h = hasher();
     let a = h.hash("Lantern-River-K9te").unwrap();
     let b = h.hash("Lantern-River-K9te").unwrap();
-    assert!(a.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", a.as_phc());
+    assert!(
+        a.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        a.as_phc()
+    );
     assert_ne!(a, b, "salts are random");
-    assert_eq!(h.verify("Lantern-River-K9te", &a).unwrap(), Verification::Match { needs_rehash: false });
-    assert_eq!(h.verify("Lantern-River-K9tE", &a).unwrap(), Verification::Mismatch);
+    assert_eq!(
+        h.verify("Lantern-River-K9te", &a).unwrap(),
+        Verification::Match {
+            needs_rehash: false
+        }
+    );
+    assert_eq!(
+        h.verify("Lantern-River-K9tE", &a).unwrap(),
+        Verification::Mismatch
+    );
     assert!(!format!("{a:?}").contains(a.as_phc()));
     // With a pepper the PHC string names the pepper's ID and contains no pepper bytes.
     let peppered = Hasher::new(HasherConfig::default().pepper(pepper("k1", 7))).unwrap();
     let p = peppered.hash("Lantern-River-K9te").unwrap();
     assert!(p.as_phc().contains("keyid="), "{}", p.as_phc());
-    assert!(peppered.verify("Lantern-River-K9te", &p).unwrap().is_match());
+    assert!(
+        peppered
+            .verify("Lantern-River-K9te", &p)
+            .unwrap()
+            .is_match()
+    );
     // The same password under another pepper, or none, does not verify.
     let other = Hasher::new(HasherConfig::default().pepper(pepper("k1", 8))).unwrap();
-    assert_eq!(other.verify("Lantern-River-K9te", &p).unwrap(), Verification::Mismatch);
-    assert_eq!(h.verify("Lantern-River-K9te", &p), Err(HashError::UnknownPepper));
+    assert_eq!(
+        other.verify("Lantern-River-K9te", &p).unwrap(),
+        Verification::Mismatch
+    );
+    assert_eq!(
+        h.verify("Lantern-River-K9te", &p),
+        Err(HashError::UnknownPepper)
+    );
 }
 
 #[test]
@@ -40,10 +68,18 @@ fn full_width_verifies_against_half_width() {
     let stored = h.hash("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９").unwrap();
     assert!(h.verify("Lantern-River9", &stored).unwrap().is_match());
     let stored = h.hash("Lantern-River9").unwrap();
-    assert!(h.verify("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９", &stored).unwrap().is_match());
+    assert!(
+        h.verify("Ｌａｎｔｅｒｎ－Ｒｉｖｅｒ９", &stored)
+            .unwrap()
+            .is_match()
+    );
     // Composed and decomposed accents alike.
     let stored = h.hash("caf\u{e9}-Lantern9").unwrap();
-    assert!(h.verify("cafe\u{301}-Lantern9", &stored).unwrap().is_match());
+    assert!(
+        h.verify("cafe\u{301}-Lantern9", &stored)
+            .unwrap()
+            .is_match()
+    );
 }
 
 #[test]
@@ -73,7 +109,11 @@ fn pepper_rotation_and_needs_rehash() {
         "$argon2id$v=19$m=19456,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$iGa3b8HlH+x6Li8t2zKKsTx0yuhZi7M1Vb4mV4RHHsM",
         "$argon2id$v=16$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$iGa3b8HlH+x6Li8t2zKKsTx0yuhZi7M1Vb4mV4RHHsM",
     ] {
-        assert_eq!(hasher().needs_rehash(&PasswordHash::from_phc(weak)), Ok(true), "{weak}");
+        assert_eq!(
+            hasher().needs_rehash(&PasswordHash::from_phc(weak)),
+            Ok(true),
+            "{weak}"
+        );
     }
     // Duplicate pepper IDs are a configuration error.
     let mut dup = HasherConfig::default().pepper(pepper("a", 1));
@@ -108,8 +148,14 @@ fn malformed_stored_hashes_are_errors() {
 
 #[test]
 fn invalid_configuration_is_an_error() {
-    assert!(matches!(Hasher::new(HasherConfig::new(HashParams::new(8192, 2, 1))), Err(HashError::InvalidConfig(_))));
-    assert!(matches!(Hasher::new(HasherConfig::default().workers(0)), Err(HashError::InvalidConfig(_))));
+    assert!(matches!(
+        Hasher::new(HasherConfig::new(HashParams::new(8192, 2, 1))),
+        Err(HashError::InvalidConfig(_))
+    ));
+    assert!(matches!(
+        Hasher::new(HasherConfig::default().workers(0)),
+        Err(HashError::InvalidConfig(_))
+    ));
     assert!(Pepper::new("", SecretSlice::from(vec![1; 32])).is_err());
     assert!(Pepper::new("toolongid", SecretSlice::from(vec![1; 32])).is_err());
     assert!(Pepper::new("k1", SecretSlice::from(vec![1; 8])).is_err());
@@ -156,7 +202,10 @@ fn full_queue_is_refused_not_grown() {
         .map(|t| t.join().unwrap())
         .collect();
     let ok = outcomes.iter().filter(|r| r.is_ok()).count();
-    let refused = outcomes.iter().filter(|r| **r == Err(HashError::Overloaded)).count();
+    let refused = outcomes
+        .iter()
+        .filter(|r| **r == Err(HashError::Overloaded))
+        .count();
     assert_eq!(ok + refused, 8, "{outcomes:?}");
     assert!(ok >= 1 && refused >= 1, "ok {ok}, refused {refused}");
     // After the burst the pool serves again.

@@ -1,4 +1,9 @@
 //! Password rules through the public API: every rule, every profile, negative tables, properties.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
 
 use proptest::prelude::*;
 use secrecy::ExposeSecret;
@@ -16,7 +21,10 @@ fn length_rules() {
         let p = Profile::named(name).password;
         let ok_len = "Kq7#".repeat(p.min_length.div_ceil(4) + 1);
         let short: String = "Kq7#wZ9!mB2$xR5%".chars().take(p.min_length - 1).collect();
-        assert!(codes(&p, &short).contains(&"PW-LENGTH-MIN"), "{name}: {short}");
+        assert!(
+            codes(&p, &short).contains(&"PW-LENGTH-MIN"),
+            "{name}: {short}"
+        );
         assert!(!codes(&p, &ok_len).contains(&"PW-LENGTH-MIN"), "{name}");
         let long = "Kq7#wZ9!".repeat(p.max_length / 8 + 1);
         assert!(codes(&p, &long).contains(&"PW-LENGTH-MAX"), "{name}");
@@ -63,9 +71,21 @@ fn common_and_keyboard_passwords() {
     p.max_sequential = None;
     p.max_repeated = None;
     for pw in [
-        "1qaz2wsx", "ZAQ12WSX", "iloveyou520", "P@ssw0rd", "p@$$w0rd", "Ｐ＠ｓｓｗ０ｒｄ", "password",
-        "Password2024!", "qwertyuiop", "1q2w3e4r", "woaini1314", "5201314", "taipei101",
-        "!!dragon99", "1qaz@WSX",
+        "1qaz2wsx",
+        "ZAQ12WSX",
+        "iloveyou520",
+        "P@ssw0rd",
+        "p@$$w0rd",
+        "Ｐ＠ｓｓｗ０ｒｄ",
+        "password",
+        "Password2024!",
+        "qwertyuiop",
+        "1q2w3e4r",
+        "woaini1314",
+        "5201314",
+        "taipei101",
+        "!!dragon99",
+        "1qaz@WSX",
     ] {
         assert!(codes(&p, pw).contains(&"PW-COMMON"), "{pw}");
     }
@@ -129,9 +149,18 @@ fn personal_information_table() {
     }
     assert!(p.check("Lantern-River-K9te", &me).is_accepted());
     // Any valid ID is refused, not only the holder's own; an invalid checksum is not an ID.
-    assert!(p.check("Kite-E283917469", &PersonalInfo::new()).has("PW-NATIONAL-ID"));
-    assert!(p.check("Kite-A800000014", &PersonalInfo::new()).has("PW-NATIONAL-ID"));
-    assert!(!p.check("Kite-E283917468", &PersonalInfo::new()).has("PW-NATIONAL-ID"));
+    assert!(
+        p.check("Kite-E283917469", &PersonalInfo::new())
+            .has("PW-NATIONAL-ID")
+    );
+    assert!(
+        p.check("Kite-A800000014", &PersonalInfo::new())
+            .has("PW-NATIONAL-ID")
+    );
+    assert!(
+        !p.check("Kite-E283917468", &PersonalInfo::new())
+            .has("PW-NATIONAL-ID")
+    );
     // Messages never contain the matched value.
     for v in p.check("Mingde-Kite-47", &me).violations {
         for lang in [twsec::password::Lang::En, twsec::password::Lang::ZhTw] {
@@ -147,20 +176,33 @@ fn check_reports_every_violation_and_serialises() {
     let report = p.check("alice1111", &me);
     assert_eq!(
         report.codes(),
-        ["PW-LENGTH-MIN", "PW-CLASSES", "PW-REPEATED", "PW-PERSONAL-INFO"]
+        [
+            "PW-LENGTH-MIN",
+            "PW-CLASSES",
+            "PW-REPEATED",
+            "PW-PERSONAL-INFO"
+        ]
     );
     let json = serde_json::to_value(&report).unwrap();
     assert_eq!(json["accepted"], false);
     assert_eq!(json["violations"].as_array().unwrap().len(), 4);
     assert_eq!(json["violations"][0]["code"], "PW-LENGTH-MIN");
     assert_eq!(json["violations"][0]["min"], 12);
-    assert!(json["violations"][3]["message"]["zh-TW"].as_str().unwrap().contains("帳號"));
+    assert!(
+        json["violations"][3]["message"]["zh-TW"]
+            .as_str()
+            .unwrap()
+            .contains("帳號")
+    );
     assert!(!json.to_string().contains("alice1111"));
 }
 
 #[test]
 fn generated_passwords_satisfy_every_profile() {
-    let me = PersonalInfo::new().account("mingde").name("Chen Mingde").birthday(date!(1988 - 07 - 15));
+    let me = PersonalInfo::new()
+        .account("mingde")
+        .name("Chen Mingde")
+        .birthday(date!(1988 - 07 - 15));
     for name in ProfileName::ALL {
         let p = Profile::named(name).password;
         let a = p.generate(&me).unwrap();

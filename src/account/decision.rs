@@ -99,7 +99,10 @@ impl LoginDecision {
 }
 
 /// The dormancy deadline of a record: last activity plus the dormancy period.
-pub(crate) fn dormant_since(policy: &AccountPolicy, record: &AccountRecord) -> Option<OffsetDateTime> {
+pub(crate) fn dormant_since(
+    policy: &AccountPolicy,
+    record: &AccountRecord,
+) -> Option<OffsetDateTime> {
     policy.dormancy.map(|d| record.last_activity() + d)
 }
 
@@ -107,7 +110,11 @@ pub(crate) fn dormant_since(policy: &AccountPolicy, record: &AccountRecord) -> O
 ///
 /// Order: disabled → account expired → dormant → temporary password expired → must change →
 /// password expired → allowed (with an expiry warning or change reminder).
-pub fn evaluate(policy: &AccountPolicy, record: &AccountRecord, now: OffsetDateTime) -> LoginDecision {
+pub fn evaluate(
+    policy: &AccountPolicy,
+    record: &AccountRecord,
+    now: OffsetDateTime,
+) -> LoginDecision {
     let refuse = |reason| LoginDecision::Refused { reason };
     if let AccountStatus::Disabled { reason, .. } = record.status {
         return refuse(Refusal::Disabled { reason });
@@ -136,7 +143,10 @@ pub fn evaluate(policy: &AccountPolicy, record: &AccountRecord, now: OffsetDateT
             let left = expires_at - now;
             let days_left = (left + Duration::DAY - Duration::NANOSECOND).whole_days();
             return LoginDecision::Allowed {
-                notice: Some(Notice::ExpiresSoon { expires_at, days_left }),
+                notice: Some(Notice::ExpiresSoon {
+                    expires_at,
+                    days_left,
+                }),
             };
         }
     }

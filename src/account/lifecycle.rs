@@ -159,10 +159,12 @@ impl Accounts {
     ) -> (LoginDecision, Option<Transition>) {
         let decision = self.evaluate(record, now);
         let reason = match decision {
-            LoginDecision::Refused { reason: Refusal::Dormant } => Some(DisableReason::Dormant),
-            LoginDecision::Refused { reason: Refusal::AccountExpired } => {
-                Some(DisableReason::TemporaryExpired)
-            }
+            LoginDecision::Refused {
+                reason: Refusal::Dormant,
+            } => Some(DisableReason::Dormant),
+            LoginDecision::Refused {
+                reason: Refusal::AccountExpired,
+            } => Some(DisableReason::TemporaryExpired),
             _ => None,
         };
         let event = reason.map(|r| self.disable_unchecked(record, r, Actor::System, now));
@@ -182,7 +184,11 @@ impl Accounts {
     /// Replaces the hash of a verified password with one at the current parameters and pepper.
     /// History and dates are unchanged.
     pub fn rehash(&self, record: &mut AccountRecord, password: &str) -> Result<(), HashError> {
-        if !self.hasher.verify(password, &record.credential.hash)?.is_match() {
+        if !self
+            .hasher
+            .verify(password, &record.credential.hash)?
+            .is_match()
+        {
             return Err(HashError::Malformed);
         }
         record.credential.hash = self.hasher.hash(password)?;
@@ -193,7 +199,14 @@ impl Accounts {
     pub fn record_login(&self, record: &mut AccountRecord, now: OffsetDateTime) -> Transition {
         record.last_login_at = Some(now);
         let actor = Actor::Account(record.account.clone());
-        transition(EventKind::LoginSuccess, record, actor, "login", ControlId::AccDormancy, now)
+        transition(
+            EventKind::LoginSuccess,
+            record,
+            actor,
+            "login",
+            ControlId::AccDormancy,
+            now,
+        )
     }
 
     /// Creates an account with a random initial password that must be changed at first login
@@ -229,7 +242,14 @@ impl Accounts {
                 }),
             },
         };
-        let event = transition(EventKind::UserCreated, &record, Actor::System, "initial_password", ControlId::PwInitial, now);
+        let event = transition(
+            EventKind::UserCreated,
+            &record,
+            Actor::System,
+            "initial_password",
+            ControlId::PwInitial,
+            now,
+        );
         Ok(NewAccount {
             record,
             initial_password,
@@ -257,17 +277,18 @@ impl Accounts {
         let personal = personal.clone().account(&record.account);
         let mut report = self.password.check(new_password, &personal);
         let cred = &record.credential;
-        if cred.must_change.is_none() {
-            if let Some(min) = self.account.min_age {
-                if now < cred.changed_at + min {
-                    report.push(ViolationCode::MinAge {
-                        hours: min.whole_hours(),
-                    });
-                }
-            }
+        // Min age binds only changes the user chooses; forced changes are always allowed.
+        if let Some(min) = self.account.min_age.filter(|_| cred.must_change.is_none())
+            && now < cred.changed_at + min
+        {
+            report.push(ViolationCode::MinAge {
+                hours: min.whole_hours(),
+            });
         }
         if self.password.reject_same_as_previous
-            && self.hasher.matches_any(new_password, std::slice::from_ref(&cred.hash))?
+            && self
+                .hasher
+                .matches_any(new_password, std::slice::from_ref(&cred.hash))?
         {
             report.push(ViolationCode::SameAsPrevious);
         }
@@ -279,7 +300,14 @@ impl Accounts {
         let actor = Actor::Account(record.account.clone());
         if !report.is_accepted() {
             let reason = report.codes().join(",");
-            let event = transition(EventKind::PasswordChangeFail, record, actor, reason, ControlId::PwHistory, now);
+            let event = transition(
+                EventKind::PasswordChangeFail,
+                record,
+                actor,
+                reason,
+                ControlId::PwHistory,
+                now,
+            );
             return Err(ChangeError::Rejected {
                 report,
                 event: Box::new(event),
@@ -293,13 +321,28 @@ impl Accounts {
             Some(r) => format!("forced:{}", reason_str(r)),
             None => "user".to_owned(),
         };
-        Ok(transition(EventKind::PasswordChange, record, actor, reason, ControlId::PwHistory, now))
+        Ok(transition(
+            EventKind::PasswordChange,
+            record,
+            actor,
+            reason,
+            ControlId::PwHistory,
+            now,
+        ))
     }
 
     /// Installs a new hash, keeping the old one in the history unless it was temporary.
-    fn replace_hash(&self, record: &mut AccountRecord, hash: crate::password::PasswordHash, now: OffsetDateTime) {
+    fn replace_hash(
+        &self,
+        record: &mut AccountRecord,
+        hash: crate::password::PasswordHash,
+        now: OffsetDateTime,
+    ) {
         let cred = &mut record.credential;
-        let was_temporary = cred.must_change.as_ref().is_some_and(|m| m.reason.is_temporary());
+        let was_temporary = cred
+            .must_change
+            .as_ref()
+            .is_some_and(|m| m.reason.is_temporary());
         let old = std::mem::replace(&mut cred.hash, hash);
         if !was_temporary {
             cred.history.insert(0, old);
@@ -330,12 +373,24 @@ impl Accounts {
             since: now,
             expires_at: Some(now + self.account.temporary_password_validity),
         });
-        let event = transition(EventKind::PasswordChange, record, Actor::Operator(operator.to_owned()), "admin_reset", ControlId::PwInitial, now);
+        let event = transition(
+            EventKind::PasswordChange,
+            record,
+            Actor::Operator(operator.to_owned()),
+            "admin_reset",
+            ControlId::PwInitial,
+            now,
+        );
         Ok((password, event))
     }
 
     /// Forces a change at the next login (policy change, suspected compromise).
-    pub fn require_change(&self, record: &mut AccountRecord, reason: MustChangeReason, now: OffsetDateTime) {
+    pub fn require_change(
+        &self,
+        record: &mut AccountRecord,
+        reason: MustChangeReason,
+        now: OffsetDateTime,
+    ) {
         if record.credential.must_change.is_none() {
             record.credential.must_change = Some(MustChange {
                 reason,
@@ -361,7 +416,14 @@ impl Accounts {
             DisableReason::Dormant => ControlId::AccDormancy,
             _ => ControlId::AccDisable,
         };
-        transition(EventKind::UserDisabled, record, by, disable_str(reason), control, now)
+        transition(
+            EventKind::UserDisabled,
+            record,
+            by,
+            disable_str(reason),
+            control,
+            now,
+        )
     }
 
     /// An operator disables an account (administrator decision, off-boarding).
@@ -404,13 +466,24 @@ impl Accounts {
             record.expires_at = None;
         }
         self.require_change(record, MustChangeReason::Recovery, now);
-        Ok(transition(EventKind::UserEnabled, record, Actor::Operator(operator.to_owned()), justification.trim(), ControlId::AccReenable, now))
+        Ok(transition(
+            EventKind::UserEnabled,
+            record,
+            Actor::Operator(operator.to_owned()),
+            justification.trim(),
+            ControlId::AccReenable,
+            now,
+        ))
     }
 
     /// The nightly job: disables every active account that is dormant (last login, or creation
     /// for accounts that never logged in, older than the dormancy period — TPE-7.6) and every
     /// temporary account past its end (A10-AC-1). Returns one transition per account disabled.
-    pub fn dormancy_sweep(&self, records: &mut [AccountRecord], now: OffsetDateTime) -> Vec<Transition> {
+    pub fn dormancy_sweep(
+        &self,
+        records: &mut [AccountRecord],
+        now: OffsetDateTime,
+    ) -> Vec<Transition> {
         records
             .iter_mut()
             .filter(|r| r.is_active())

@@ -74,14 +74,17 @@ impl AccountPolicy {
         positive(self.min_age, "min_age")?;
         positive(self.change_reminder, "change_reminder")?;
         positive(self.dormancy, "dormancy")?;
-        positive(Some(self.temporary_password_validity), "temporary_password_validity")?;
+        positive(
+            Some(self.temporary_password_validity),
+            "temporary_password_validity",
+        )?;
         if self.expiry_warning.is_negative() {
             return Err(AccountPolicyError::NotPositive("expiry_warning"));
         }
-        if let Some(max) = self.max_age {
-            if self.min_age.is_some_and(|min| min >= max) || self.expiry_warning >= max {
-                return Err(AccountPolicyError::AgeOrder);
-            }
+        if let Some(max) = self.max_age
+            && (self.min_age.is_some_and(|min| min >= max) || self.expiry_warning >= max)
+        {
+            return Err(AccountPolicyError::AgeOrder);
         }
         if self.temporary_password_validity > MAX_TEMPORARY_PASSWORD_VALIDITY {
             return Err(AccountPolicyError::TemporaryTooLong);
@@ -99,12 +102,48 @@ mod tests {
         AccountPolicy::default().validate().unwrap();
         let base = AccountPolicy::default();
         let bad = [
-            (AccountPolicy { max_age: Some(Duration::ZERO), ..base.clone() }, AccountPolicyError::NotPositive("max_age")),
-            (AccountPolicy { dormancy: Some(Duration::days(-1)), ..base.clone() }, AccountPolicyError::NotPositive("dormancy")),
-            (AccountPolicy { min_age: Some(Duration::days(90)), ..base.clone() }, AccountPolicyError::AgeOrder),
-            (AccountPolicy { expiry_warning: Duration::days(120), ..base.clone() }, AccountPolicyError::AgeOrder),
-            (AccountPolicy { temporary_password_validity: Duration::days(32), ..base.clone() }, AccountPolicyError::TemporaryTooLong),
-            (AccountPolicy { temporary_password_validity: Duration::ZERO, ..base.clone() }, AccountPolicyError::NotPositive("temporary_password_validity")),
+            (
+                AccountPolicy {
+                    max_age: Some(Duration::ZERO),
+                    ..base.clone()
+                },
+                AccountPolicyError::NotPositive("max_age"),
+            ),
+            (
+                AccountPolicy {
+                    dormancy: Some(Duration::days(-1)),
+                    ..base.clone()
+                },
+                AccountPolicyError::NotPositive("dormancy"),
+            ),
+            (
+                AccountPolicy {
+                    min_age: Some(Duration::days(90)),
+                    ..base.clone()
+                },
+                AccountPolicyError::AgeOrder,
+            ),
+            (
+                AccountPolicy {
+                    expiry_warning: Duration::days(120),
+                    ..base.clone()
+                },
+                AccountPolicyError::AgeOrder,
+            ),
+            (
+                AccountPolicy {
+                    temporary_password_validity: Duration::days(32),
+                    ..base.clone()
+                },
+                AccountPolicyError::TemporaryTooLong,
+            ),
+            (
+                AccountPolicy {
+                    temporary_password_validity: Duration::ZERO,
+                    ..base.clone()
+                },
+                AccountPolicyError::NotPositive("temporary_password_validity"),
+            ),
         ];
         for (p, e) in bad {
             assert_eq!(p.validate(), Err(e));

@@ -28,7 +28,10 @@ impl MustChangeReason {
     /// such passwords are never kept in the history, so a reset cannot push a real earlier
     /// password out of it.
     pub fn is_temporary(self) -> bool {
-        matches!(self, MustChangeReason::Initial | MustChangeReason::AdminReset)
+        matches!(
+            self,
+            MustChangeReason::Initial | MustChangeReason::AdminReset
+        )
     }
 }
 

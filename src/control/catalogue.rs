@@ -32,8 +32,14 @@ const CATALOGUE: &[ControlInfo] = &[
         title: "Minimum and maximum password length; oversized input refused in O(1)",
         title_zh: "密碼長度下限與上限",
         clauses: &[TPE_7_4, MOE_12_9_1, TWSE_8_3_F, A10_IA_2],
-        api: &["password::PasswordPolicy::check", "password::PasswordPolicy::min_length"],
-        tests: &["tests/password_rules.rs::length_rules", "src/password/rules.rs::too_long_input_is_refused_before_normalising"],
+        api: &[
+            "password::PasswordPolicy::check",
+            "password::PasswordPolicy::min_length",
+        ],
+        tests: &[
+            "tests/password_rules.rs::length_rules",
+            "src/password/rules.rs::too_long_input_is_refused_before_normalising",
+        ],
     },
     ControlInfo {
         id: C::PwClasses,
@@ -41,14 +47,20 @@ const CATALOGUE: &[ControlInfo] = &[
         title_zh: "密碼字元類別（複雜度）",
         clauses: &[TPE_7_4, TWSE_8_3_F, A10_IA_2],
         api: &["password::PasswordPolicy::check", "password::ClassRule"],
-        tests: &["tests/password_rules.rs::class_rules_per_profile", "src/password/rules.rs::class_groups"],
+        tests: &[
+            "tests/password_rules.rs::class_rules_per_profile",
+            "src/password/rules.rs::class_groups",
+        ],
     },
     ControlInfo {
         id: C::PwHistory,
         title: "No reuse of the last N passwords; history kept across administrator resets",
         title_zh: "不得重複使用前 N 次密碼",
         clauses: &[MOE_12_9_3, A10_IA_2],
-        api: &["account::Accounts::change_password", "account::CredentialRecord::history"],
+        api: &[
+            "account::Accounts::change_password",
+            "account::CredentialRecord::history",
+        ],
         tests: &["tests/account_lifecycle.rs::history_blocks_reuse_and_survives_admin_reset"],
     },
     ControlInfo {
@@ -65,14 +77,20 @@ const CATALOGUE: &[ControlInfo] = &[
         title_zh: "密碼不得包含個人資料、身分證字號或機關學校代碼",
         clauses: &[MOE_12_9_5],
         api: &["password::PersonalInfo", "password::PasswordPolicy::check"],
-        tests: &["tests/password_rules.rs::personal_information_table", "src/password/rules.rs::personal_info_containment_reversed_and_separated"],
+        tests: &[
+            "tests/password_rules.rs::personal_information_table",
+            "src/password/rules.rs::personal_info_containment_reversed_and_separated",
+        ],
     },
     ControlInfo {
         id: C::PwCommon,
         title: "No common, leaked or keyboard-pattern password (bundled list, folded)",
         title_zh: "不得使用常見或鍵盤排列之弱密碼",
         clauses: &[MOE_12_9_5, TWSE_8_3_G],
-        api: &["password::PasswordPolicy::check", "password::common_list_len"],
+        api: &[
+            "password::PasswordPolicy::check",
+            "password::common_list_len",
+        ],
         tests: &["tests/password_rules.rs::common_and_keyboard_passwords"],
     },
     ControlInfo {
@@ -97,23 +115,41 @@ const CATALOGUE: &[ControlInfo] = &[
         title_zh: "密碼於檢查與雜湊前進行 NFKC 正規化（全形半形一致）",
         clauses: &[TPE_7_9, A10_IA_2],
         api: &["password::PasswordPolicy::check", "password::Hasher::hash"],
-        tests: &["tests/hashing.rs::full_width_verifies_against_half_width", "src/password/rules.rs::full_width_input_is_judged_as_half_width"],
+        tests: &[
+            "tests/hashing.rs::full_width_verifies_against_half_width",
+            "src/password/rules.rs::full_width_input_is_judged_as_half_width",
+        ],
     },
     ControlInfo {
         id: C::PwStorage,
         title: "Salted argon2id hashes (PHC), pepper kept apart, needs_rehash, bounded concurrency",
         title_zh: "密碼以 argon2id 加鹽雜湊儲存，胡椒值分開保管",
         clauses: &[TPE_7_10, TPE_6_8, TWSE_8_3_B, TWSE_8_5_C, A10_IA_5],
-        api: &["password::Hasher", "password::Pepper", "password::PasswordHash"],
-        tests: &["tests/hashing.rs::hash_is_argon2id_phc_without_pepper", "tests/hashing.rs::pepper_rotation_and_needs_rehash", "tests/hashing.rs::malformed_stored_hashes_are_errors"],
+        api: &[
+            "password::Hasher",
+            "password::Pepper",
+            "password::PasswordHash",
+        ],
+        tests: &[
+            "tests/hashing.rs::hash_is_argon2id_phc_without_pepper",
+            "tests/hashing.rs::pepper_rotation_and_needs_rehash",
+            "tests/hashing.rs::malformed_stored_hashes_are_errors",
+        ],
     },
     ControlInfo {
         id: C::PwInitial,
         title: "Random initial and reset passwords: CSPRNG, policy-compliant, unrelated to identity, expiring",
         title_zh: "初始密碼隨機產生，與身分無關，並有使用期限",
         clauses: &[TWSE_8_3_D, A10_IA_2],
-        api: &["password::PasswordPolicy::generate", "account::Accounts::create", "account::Accounts::admin_reset"],
-        tests: &["tests/password_rules.rs::generated_passwords_satisfy_every_profile", "tests/account_lifecycle.rs::temporary_password_expires"],
+        api: &[
+            "password::PasswordPolicy::generate",
+            "account::Accounts::create",
+            "account::Accounts::admin_reset",
+        ],
+        tests: &[
+            "tests/password_rules.rs::generated_passwords_satisfy_every_profile",
+            "tests/account_lifecycle.rs::temporary_password_expires",
+        ],
     },
     ControlInfo {
         id: C::AccName,
@@ -121,7 +157,10 @@ const CATALOGUE: &[ControlInfo] = &[
         title_zh: "帳號不得使用身分證字號、機關學校代碼或預設管理者名稱",
         clauses: &[MOE_12_9_5, TWSE_8_3_G],
         api: &["password::check_account_name", "account::Accounts::create"],
-        tests: &["src/password/account_name.rs::negative_table", "tests/account_lifecycle.rs::create_refuses_bad_names"],
+        tests: &[
+            "src/password/account_name.rs::negative_table",
+            "tests/account_lifecycle.rs::create_refuses_bad_names",
+        ],
     },
     ControlInfo {
         id: C::AccMustChange,
@@ -144,7 +183,10 @@ const CATALOGUE: &[ControlInfo] = &[
         title: "Minimum password age (waived for forced changes and administrator resets)",
         title_zh: "密碼最短使用期限",
         clauses: &[MOE_12_9_2, A10_IA_2],
-        api: &["account::AccountPolicy::min_age", "account::Accounts::change_password"],
+        api: &[
+            "account::AccountPolicy::min_age",
+            "account::Accounts::change_password",
+        ],
         tests: &["tests/account_lifecycle.rs::min_age_blocks_quick_changes"],
     },
     ControlInfo {
@@ -152,8 +194,14 @@ const CATALOGUE: &[ControlInfo] = &[
         title: "Dormant accounts disabled, measured from last login or creation; nightly sweep",
         title_zh: "閒置帳號停用（含從未登入之帳號）",
         clauses: &[TPE_7_6, TWSE_8_2_F, A10_AC_1],
-        api: &["account::Accounts::dormancy_sweep", "account::Accounts::enforce"],
-        tests: &["tests/account_lifecycle.rs::dormancy_counts_never_logged_in_accounts", "tests/account_lifecycle.rs::sweep_disables_dormant_and_expired_temporary_accounts"],
+        api: &[
+            "account::Accounts::dormancy_sweep",
+            "account::Accounts::enforce",
+        ],
+        tests: &[
+            "tests/account_lifecycle.rs::dormancy_counts_never_logged_in_accounts",
+            "tests/account_lifecycle.rs::sweep_disables_dormant_and_expired_temporary_accounts",
+        ],
     },
     ControlInfo {
         id: C::AccReenable,
@@ -168,8 +216,14 @@ const CATALOGUE: &[ControlInfo] = &[
         title: "Accounts disabled by an administrator, on off-boarding, or when a temporary account ends",
         title_zh: "帳號停用（管理者、離職、臨時帳號到期）",
         clauses: &[KHH_6_1_5, TWSE_8_2_G, A10_AC_1],
-        api: &["account::Accounts::disable", "account::Accounts::dormancy_sweep"],
-        tests: &["tests/account_lifecycle.rs::sweep_disables_dormant_and_expired_temporary_accounts", "tests/account_lifecycle.rs::disable_requires_operator"],
+        api: &[
+            "account::Accounts::disable",
+            "account::Accounts::dormancy_sweep",
+        ],
+        tests: &[
+            "tests/account_lifecycle.rs::sweep_disables_dormant_and_expired_temporary_accounts",
+            "tests/account_lifecycle.rs::disable_requires_operator",
+        ],
     },
 ];
 
@@ -206,7 +260,11 @@ mod tests {
                 let (file, func) = t.split_once("::").expect("file::function");
                 let src = std::fs::read_to_string(root.join(file))
                     .unwrap_or_else(|e| panic!("{}: {file}: {e}", info.id));
-                assert!(src.contains(&format!("fn {func}(")), "{}: {t} not found", info.id);
+                assert!(
+                    src.contains(&format!("fn {func}(")),
+                    "{}: {t} not found",
+                    info.id
+                );
             }
         }
     }

@@ -84,7 +84,9 @@ impl std::fmt::Display for ProfileName {
 
 /// A name that is not a preset.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown profile {0:?}; known: taipei, moe, twse-staff, twse-customer, annex10-normal, annex10-medium, annex10-high, nist, strictest")]
+#[error(
+    "unknown profile {0:?}; known: taipei, moe, twse-staff, twse-customer, annex10-normal, annex10-medium, annex10-high, nist, strictest"
+)]
 pub struct UnknownProfile(pub String);
 
 impl std::str::FromStr for ProfileName {
@@ -319,18 +321,30 @@ mod tests {
     #[test]
     fn strictest_is_at_least_as_strict_as_every_taiwanese_profile() {
         let s = Profile::strictest();
-        for name in ProfileName::ALL.into_iter().filter(|n| *n != ProfileName::Nist) {
+        for name in ProfileName::ALL
+            .into_iter()
+            .filter(|n| *n != ProfileName::Nist)
+        {
             let p = Profile::named(name);
             assert!(s.password.min_length >= p.password.min_length, "{name}");
-            assert!(s.password.history_depth >= p.password.history_depth, "{name}");
-            assert!(s.password.classes.min_classes >= p.password.classes.min_classes, "{name}");
+            assert!(
+                s.password.history_depth >= p.password.history_depth,
+                "{name}"
+            );
+            assert!(
+                s.password.classes.min_classes >= p.password.classes.min_classes,
+                "{name}"
+            );
             let le = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
                 (Some(a), Some(b)) => a <= b,
                 (Some(_), None) => true,
                 (None, _) => false,
             };
             assert!(le(s.account.max_age, p.account.max_age), "{name}");
-            assert!(le(s.account.dormancy, p.account.dormancy) || p.account.dormancy.is_none(), "{name}");
+            assert!(
+                le(s.account.dormancy, p.account.dormancy) || p.account.dormancy.is_none(),
+                "{name}"
+            );
             assert!(s.account.min_age >= p.account.min_age, "{name}");
             assert!(s.account.temporary_password_validity <= p.account.temporary_password_validity);
         }

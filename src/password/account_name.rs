@@ -9,10 +9,41 @@ use crate::identifier;
 /// Default and administrator account names that are refused (after NFKC, lower case, and with
 /// trailing digits removed: `Admin01` is refused too).
 pub const DEFAULT_ACCOUNT_NAMES: &[&str] = &[
-    "administrator", "admin", "root", "sa", "sysadmin", "system", "sys", "superuser", "supervisor",
-    "manager", "operator", "guest", "test", "tester", "demo", "default", "user", "webmaster",
-    "dba", "oracle", "postgres", "mysql", "sql", "backup", "support", "service", "anonymous",
-    "public", "master", "owner", "adm", "sysop", "ftp", "www", "web",
+    "administrator",
+    "admin",
+    "root",
+    "sa",
+    "sysadmin",
+    "system",
+    "sys",
+    "superuser",
+    "supervisor",
+    "manager",
+    "operator",
+    "guest",
+    "test",
+    "tester",
+    "demo",
+    "default",
+    "user",
+    "webmaster",
+    "dba",
+    "oracle",
+    "postgres",
+    "mysql",
+    "sql",
+    "backup",
+    "support",
+    "service",
+    "anonymous",
+    "public",
+    "master",
+    "owner",
+    "adm",
+    "sysop",
+    "ftp",
+    "www",
+    "web",
 ];
 
 /// Largest account name accepted, in characters.
@@ -49,12 +80,15 @@ pub fn check_account_name(name: &str, personal: &PersonalInfo) -> CheckReport {
     let upper = n.to_ascii_uppercase();
     let folded = alnum_fold(&n);
     if identifier::find_ids(&upper).next().is_some()
-        || personal.national_ids().any(|id| id.len() >= 9 && folded.contains(id))
+        || personal
+            .national_ids()
+            .any(|id| id.len() >= 9 && folded.contains(id))
     {
         report.push(ViolationCode::AccountNameId);
     }
     let lower = n.to_lowercase();
-    let base = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-' || c == '.');
+    let base =
+        lower.trim_end_matches(|c: char| c.is_ascii_digit() || c == '_' || c == '-' || c == '.');
     if DEFAULT_ACCOUNT_NAMES.contains(&lower.as_str()) || DEFAULT_ACCOUNT_NAMES.contains(&base) {
         report.push(ViolationCode::AccountNameDefault);
     }
@@ -70,7 +104,9 @@ mod tests {
 
     #[test]
     fn negative_table() {
-        let p = PersonalInfo::new().org_code("193501").national_id("F131104093");
+        let p = PersonalInfo::new()
+            .org_code("193501")
+            .national_id("F131104093");
         let table: &[(&str, &[&str])] = &[
             ("A123456789", &["ACC-NAME-ID"]),
             ("a123456789", &["ACC-NAME-ID"]),
@@ -100,7 +136,14 @@ mod tests {
     #[test]
     fn ordinary_names_pass() {
         let p = PersonalInfo::new().org_code("193501");
-        for ok in ["chen.mingde", "wang_xiaoming", "陳小明", "sam", "rooter", "adminton"] {
+        for ok in [
+            "chen.mingde",
+            "wang_xiaoming",
+            "陳小明",
+            "sam",
+            "rooter",
+            "adminton",
+        ] {
             assert!(check_account_name(ok, &p).is_accepted(), "{ok}");
         }
     }

@@ -51,7 +51,10 @@ impl PasswordPolicy {
             bytes.shuffle(&mut rng);
             let candidate = String::from_utf8(bytes.to_vec()).map_err(|_| GenerateError)?;
             let candidate = SecretString::from(candidate);
-            if self.check(secrecy::ExposeSecret::expose_secret(&candidate), personal).is_accepted() {
+            if self
+                .check(secrecy::ExposeSecret::expose_secret(&candidate), personal)
+                .is_accepted()
+            {
                 return Ok(candidate);
             }
         }

@@ -57,7 +57,9 @@ impl HashParams {
         let owasp = (self.m_cost_kib >= Self::DEFAULT_M_COST_KIB && self.t_cost >= 2)
             || (self.m_cost_kib >= 46 * 1024 && self.t_cost >= 1);
         if !owasp || self.p_cost < 1 {
-            return Err(PolicyError::Hashing("below the OWASP minimum (m=19 MiB, t=2, p=1)"));
+            return Err(PolicyError::Hashing(
+                "below the OWASP minimum (m=19 MiB, t=2, p=1)",
+            ));
         }
         if self.m_cost_kib > Self::MAX_M_COST_KIB
             || self.t_cost > Self::MAX_T_COST
@@ -70,17 +72,24 @@ impl HashParams {
 
     fn argon2_params(&self, keyid: Option<&[u8]>) -> Result<Params, HashError> {
         let mut b = argon2::ParamsBuilder::new();
-        b.m_cost(self.m_cost_kib).t_cost(self.t_cost).p_cost(self.p_cost);
+        b.m_cost(self.m_cost_kib)
+            .t_cost(self.t_cost)
+            .p_cost(self.p_cost);
         if let Some(id) = keyid {
             b.keyid(argon2::KeyId::new(id).map_err(|_| HashError::InvalidConfig("pepper id"))?);
         }
-        b.build().map_err(|_| HashError::InvalidConfig("argon2 parameters"))
+        b.build()
+            .map_err(|_| HashError::InvalidConfig("argon2 parameters"))
     }
 }
 
 impl Default for HashParams {
     fn default() -> Self {
-        Self::new(Self::DEFAULT_M_COST_KIB, Self::DEFAULT_T_COST, Self::DEFAULT_P_COST)
+        Self::new(
+            Self::DEFAULT_M_COST_KIB,
+            Self::DEFAULT_T_COST,
+            Self::DEFAULT_P_COST,
+        )
     }
 }
 
@@ -128,7 +137,9 @@ impl Pepper {
     pub fn new(id: &str, secret: SecretSlice<u8>) -> Result<Self, HashError> {
         let id_ok = (1..=8).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
         if !id_ok {
-            return Err(HashError::InvalidConfig("pepper id must be 1-8 ASCII letters or digits"));
+            return Err(HashError::InvalidConfig(
+                "pepper id must be 1-8 ASCII letters or digits",
+            ));
         }
         let len = secret.expose_secret().len();
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&len) {
@@ -301,7 +312,11 @@ impl Engine {
             .salt
             .map_or(Ok(0), |s| s.decode_b64(&mut salt_buf).map(<[u8]>::len))
             .map_err(|_| HashError::Malformed)?;
-        let active_id = self.active.as_ref().map(|p| p.id.as_bytes()).unwrap_or_default();
+        let active_id = self
+            .active
+            .as_ref()
+            .map(|p| p.id.as_bytes())
+            .unwrap_or_default();
         Ok(phc.algorithm != Algorithm::Argon2id.ident()
             || phc.version != Some(Version::V0x13.into())
             || params.m_cost() < self.params.m_cost_kib

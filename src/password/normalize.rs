@@ -17,8 +17,7 @@ use zeroize::Zeroizing;
 pub(crate) const MAX_BYTES_PER_CHAR: usize = 16;
 
 /// Hard cap of input bytes for hashing and verifying, whatever the policy.
-pub(crate) const MAX_HASH_INPUT_BYTES: usize =
-    super::policy::MAX_MAX_LENGTH * MAX_BYTES_PER_CHAR;
+pub(crate) const MAX_HASH_INPUT_BYTES: usize = super::policy::MAX_MAX_LENGTH * MAX_BYTES_PER_CHAR;
 
 /// NFKC of `s`.
 pub(crate) fn nfkc(s: &str) -> String {
@@ -61,7 +60,15 @@ mod tests {
 
     #[test]
     fn invalid_characters() {
-        for bad in ["a\nb", "a\0b", "tab\t", "\u{FFFD}", "\u{FDD0}", "x\u{FFFF}", "\u{7f}"] {
+        for bad in [
+            "a\nb",
+            "a\0b",
+            "tab\t",
+            "\u{FFFD}",
+            "\u{FDD0}",
+            "x\u{FFFF}",
+            "\u{7f}",
+        ] {
             assert!(has_invalid_chars(bad), "{bad:?}");
         }
         for ok in ["pass word", "密碼Abc1", "Ωmega!"] {

@@ -13,7 +13,7 @@ pub enum CharClass {
     Upper,
     /// Lower-case letters (any script with case).
     Lower,
-    /// Decimal digits (full-width digits become ASCII under NFKC).
+    /// Digits and other numerals (full-width digits become ASCII under NFKC).
     Digit,
     /// Punctuation, symbols and spaces.
     Symbol,
@@ -33,7 +33,7 @@ impl CharClass {
 
     /// The class of one (already normalised) character.
     pub fn of(c: char) -> CharClass {
-        if c.is_ascii_digit() || (c.is_numeric() && c.to_digit(10).is_some()) {
+        if c.is_numeric() {
             CharClass::Digit
         } else if c.is_uppercase() {
             CharClass::Upper
@@ -258,16 +258,21 @@ impl PasswordPolicy {
         if self.classes.required.iter().any(Vec::is_empty) {
             return Err(PolicyError::Classes("an empty group can never be met"));
         }
-        if self.classes.required.len().max(usize::from(self.classes.min_classes))
+        if self
+            .classes
+            .required
+            .len()
+            .max(usize::from(self.classes.min_classes))
             > self.min_length
         {
-            return Err(PolicyError::Classes("more classes required than min_length allows"));
+            return Err(PolicyError::Classes(
+                "more classes required than min_length allows",
+            ));
         }
         if self.history_depth > MAX_HISTORY_DEPTH {
             return Err(PolicyError::History);
         }
-        if self.max_repeated.is_some_and(|n| n < 2) || self.max_sequential.is_some_and(|n| n < 2)
-        {
+        if self.max_repeated.is_some_and(|n| n < 2) || self.max_sequential.is_some_and(|n| n < 2) {
             return Err(PolicyError::RunLimit);
         }
         self.hashing.validate()?;
@@ -293,17 +298,84 @@ mod tests {
     fn invalid_settings_are_errors() {
         let base = PasswordPolicy::default();
         let cases: Vec<(PasswordPolicy, PolicyError)> = vec![
-            (PasswordPolicy { min_length: 4, ..base.clone() }, PolicyError::Length("min_length below 6")),
-            (PasswordPolicy { max_length: 32, ..base.clone() }, PolicyError::Length("max_length outside 64..=1024")),
-            (PasswordPolicy { max_length: 4096, ..base.clone() }, PolicyError::Length("max_length outside 64..=1024")),
-            (PasswordPolicy { min_length: 100, max_length: 64, ..base.clone() }, PolicyError::Length("min_length above max_length")),
-            (PasswordPolicy { classes: ClassRule::at_least(6), ..base.clone() }, PolicyError::Classes("min_classes above 5")),
-            (PasswordPolicy { classes: ClassRule::none().and_one_of(&[]), ..base.clone() }, PolicyError::Classes("an empty group can never be met")),
-            (PasswordPolicy { history_depth: 25, ..base.clone() }, PolicyError::History),
-            (PasswordPolicy { max_repeated: Some(1), ..base.clone() }, PolicyError::RunLimit),
-            (PasswordPolicy { max_sequential: Some(0), ..base.clone() }, PolicyError::RunLimit),
-            (PasswordPolicy { generated_length: 8, ..base.clone() }, PolicyError::GeneratedLength),
-            (PasswordPolicy { generated_length: 200, ..base.clone() }, PolicyError::GeneratedLength),
+            (
+                PasswordPolicy {
+                    min_length: 4,
+                    ..base.clone()
+                },
+                PolicyError::Length("min_length below 6"),
+            ),
+            (
+                PasswordPolicy {
+                    max_length: 32,
+                    ..base.clone()
+                },
+                PolicyError::Length("max_length outside 64..=1024"),
+            ),
+            (
+                PasswordPolicy {
+                    max_length: 4096,
+                    ..base.clone()
+                },
+                PolicyError::Length("max_length outside 64..=1024"),
+            ),
+            (
+                PasswordPolicy {
+                    min_length: 100,
+                    max_length: 64,
+                    ..base.clone()
+                },
+                PolicyError::Length("min_length above max_length"),
+            ),
+            (
+                PasswordPolicy {
+                    classes: ClassRule::at_least(6),
+                    ..base.clone()
+                },
+                PolicyError::Classes("min_classes above 5"),
+            ),
+            (
+                PasswordPolicy {
+                    classes: ClassRule::none().and_one_of(&[]),
+                    ..base.clone()
+                },
+                PolicyError::Classes("an empty group can never be met"),
+            ),
+            (
+                PasswordPolicy {
+                    history_depth: 25,
+                    ..base.clone()
+                },
+                PolicyError::History,
+            ),
+            (
+                PasswordPolicy {
+                    max_repeated: Some(1),
+                    ..base.clone()
+                },
+                PolicyError::RunLimit,
+            ),
+            (
+                PasswordPolicy {
+                    max_sequential: Some(0),
+                    ..base.clone()
+                },
+                PolicyError::RunLimit,
+            ),
+            (
+                PasswordPolicy {
+                    generated_length: 8,
+                    ..base.clone()
+                },
+                PolicyError::GeneratedLength,
+            ),
+            (
+                PasswordPolicy {
+                    generated_length: 200,
+                    ..base.clone()
+                },
+                PolicyError::GeneratedLength,
+            ),
         ];
         for (policy, expected) in cases {
             assert_eq!(policy.validate(), Err(expected));

@@ -107,7 +107,9 @@ struct Inner {
 fn worker(engine: Arc<Engine>, jobs: Arc<Mutex<Receiver<Job>>>) {
     loop {
         let job = {
-            let rx = jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let rx = jobs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             rx.recv()
         };
         match job {
@@ -124,7 +126,11 @@ impl Hasher {
         if config.workers == 0 || config.workers > 256 {
             return Err(HashError::InvalidConfig("workers must be 1..=256"));
         }
-        let engine = Arc::new(Engine::new(config.params, config.pepper, config.retired_peppers)?);
+        let engine = Arc::new(Engine::new(
+            config.params,
+            config.pepper,
+            config.retired_peppers,
+        )?);
         let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(config.queue);
         let rx = Arc::new(Mutex::new(rx));
         for i in 0..config.workers {

@@ -24,7 +24,10 @@ fn follows(a: char, b: char) -> bool {
     if !a.is_ascii() || !b.is_ascii() {
         return false;
     }
-    let pair = [a.encode_utf8(&mut ab).as_bytes()[0], b.encode_utf8(&mut bb).as_bytes()[0]];
+    let pair = [
+        a.encode_utf8(&mut ab).as_bytes()[0],
+        b.encode_utf8(&mut bb).as_bytes()[0],
+    ];
     SEQUENCES
         .iter()
         .any(|line| line.as_bytes().windows(2).any(|w| w == pair))
@@ -33,7 +36,10 @@ fn follows(a: char, b: char) -> bool {
 /// Longest run of one character (case-insensitive), and longest sequential run.
 fn runs(lower: &[char]) -> (usize, usize) {
     let (mut rep, mut fwd, mut bwd) = (1usize, 1usize, 1usize);
-    let (mut max_rep, mut max_seq) = (usize::from(!lower.is_empty()), usize::from(!lower.is_empty()));
+    let (mut max_rep, mut max_seq) = (
+        usize::from(!lower.is_empty()),
+        usize::from(!lower.is_empty()),
+    );
     for w in lower.windows(2) {
         let (a, b) = (w[0], w[1]);
         rep = if a == b { rep + 1 } else { 1 };
@@ -67,7 +73,9 @@ impl PasswordPolicy {
     pub fn check(&self, candidate: &str, personal: &PersonalInfo) -> CheckReport {
         let mut report = CheckReport::from_codes(Vec::new());
         if candidate.len() > self.max_length.saturating_mul(MAX_BYTES_PER_CHAR) {
-            report.push(ViolationCode::TooLong { max: self.max_length });
+            report.push(ViolationCode::TooLong {
+                max: self.max_length,
+            });
             return report;
         }
         let pw = nfkc_secret(candidate);
@@ -75,17 +83,23 @@ impl PasswordPolicy {
         let len = chars.len();
 
         if len < self.min_length {
-            report.push(ViolationCode::TooShort { min: self.min_length });
+            report.push(ViolationCode::TooShort {
+                min: self.min_length,
+            });
         }
         if len > self.max_length {
-            report.push(ViolationCode::TooLong { max: self.max_length });
+            report.push(ViolationCode::TooLong {
+                max: self.max_length,
+            });
         }
         if has_invalid_chars(&pw) {
             report.push(ViolationCode::InvalidCharacters);
         }
 
         // Classes.
-        let present = chars.iter().fold(0u8, |acc, &c| acc | CharClass::of(c).bit());
+        let present = chars
+            .iter()
+            .fold(0u8, |acc, &c| acc | CharClass::of(c).bit());
         let missing: Vec<Vec<CharClass>> = self
             .classes
             .required
@@ -103,7 +117,10 @@ impl PasswordPolicy {
 
         // Repeats and sequences, case-insensitive.
         let lower = zeroize::Zeroizing::new(
-            chars.iter().flat_map(|c| c.to_lowercase()).collect::<Vec<char>>(),
+            chars
+                .iter()
+                .flat_map(|c| c.to_lowercase())
+                .collect::<Vec<char>>(),
         );
         let (rep, seq) = runs(&lower);
         if let Some(max) = self.max_repeated.filter(|&m| rep > m) {
@@ -207,17 +224,25 @@ mod tests {
     #[test]
     fn full_width_input_is_judged_as_half_width() {
         let p = PasswordPolicy::default();
-        assert!(p.check("Ｔｗ－Ｌａｎｔｅｒｎ－４７", &PersonalInfo::new()).is_accepted());
-        assert_eq!(codes(&p, "Ｐ＠ｓｓｗ０ｒｄ"), ["PW-LENGTH-MIN", "PW-COMMON"]);
+        assert!(
+            p.check("Ｔｗ－Ｌａｎｔｅｒｎ－４７", &PersonalInfo::new())
+                .is_accepted()
+        );
+        assert_eq!(
+            codes(&p, "Ｐ＠ｓｓｗ０ｒｄ"),
+            ["PW-LENGTH-MIN", "PW-COMMON"]
+        );
     }
 
     #[test]
     fn class_groups() {
-        let mut p = PasswordPolicy::default();
-        p.min_length = 6;
-        p.classes = ClassRule::none()
-            .and_one_of(&[CharClass::Upper, CharClass::Lower])
-            .and_one_of(&[CharClass::Digit, CharClass::Symbol]);
+        let p = PasswordPolicy {
+            min_length: 6,
+            classes: ClassRule::none()
+                .and_one_of(&[CharClass::Upper, CharClass::Lower])
+                .and_one_of(&[CharClass::Digit, CharClass::Symbol]),
+            ..PasswordPolicy::default()
+        };
         assert!(p.check("kite&river", &PersonalInfo::new()).is_accepted());
         assert!(p.check("kite7river", &PersonalInfo::new()).is_accepted());
         assert_eq!(codes(&p, "kiteriver"), ["PW-CLASSES"]);

@@ -177,15 +177,30 @@ impl ViolationCode {
         let zh = lang == Lang::ZhTw;
         match self {
             ViolationCode::TooShort { min } => {
-                if zh { format!("密碼長度至少需 {min} 個字元。") } else { format!("The password must be at least {min} characters long.") }
+                if zh {
+                    format!("密碼長度至少需 {min} 個字元。")
+                } else {
+                    format!("The password must be at least {min} characters long.")
+                }
             }
             ViolationCode::TooLong { max } => {
-                if zh { format!("密碼長度不可超過 {max} 個字元。") } else { format!("The password must be at most {max} characters long.") }
+                if zh {
+                    format!("密碼長度不可超過 {max} 個字元。")
+                } else {
+                    format!("The password must be at most {max} characters long.")
+                }
             }
             ViolationCode::InvalidCharacters => {
-                if zh { "密碼含有控制字元或無效字元。".to_owned() } else { "The password contains control or invalid characters.".to_owned() }
+                if zh {
+                    "密碼含有控制字元或無效字元。".to_owned()
+                } else {
+                    "The password contains control or invalid characters.".to_owned()
+                }
             }
-            ViolationCode::MissingClasses { missing, min_classes } => {
+            ViolationCode::MissingClasses {
+                missing,
+                min_classes,
+            } => {
                 let list = |f: fn(CharClass) -> &'static str, or: &str, sep: &str| {
                     missing
                         .iter()
@@ -222,40 +237,94 @@ impl ViolationCode {
                 }
             }
             ViolationCode::Repeated { max } => {
-                if zh { format!("同一字元不可連續出現超過 {max} 次。") } else { format!("No character may repeat more than {max} times in a row.") }
+                if zh {
+                    format!("同一字元不可連續出現超過 {max} 次。")
+                } else {
+                    format!("No character may repeat more than {max} times in a row.")
+                }
             }
             ViolationCode::Sequential { max } => {
-                if zh { format!("不可包含超過 {max} 個字元的連續字元或鍵盤排列（如 abcd、1234、qwer）。") } else { format!("The password may not contain sequences longer than {max} characters (such as abcd, 1234, qwer).") }
+                if zh {
+                    format!(
+                        "不可包含超過 {max} 個字元的連續字元或鍵盤排列（如 abcd、1234、qwer）。"
+                    )
+                } else {
+                    format!(
+                        "The password may not contain sequences longer than {max} characters (such as abcd, 1234, qwer)."
+                    )
+                }
             }
             ViolationCode::Common => {
-                if zh { "此密碼過於常見或容易猜測，請改用其他密碼。".to_owned() } else { "This password is too common or easy to guess.".to_owned() }
+                if zh {
+                    "此密碼過於常見或容易猜測，請改用其他密碼。".to_owned()
+                } else {
+                    "This password is too common or easy to guess.".to_owned()
+                }
             }
             ViolationCode::PersonalInfo { field } => {
-                if zh { format!("密碼不可包含您的{}。", field.name_zh()) } else { format!("The password may not contain your {}.", field.name_en()) }
+                if zh {
+                    format!("密碼不可包含您的{}。", field.name_zh())
+                } else {
+                    format!("The password may not contain your {}.", field.name_en())
+                }
             }
             ViolationCode::ContainsNationalId => {
-                if zh { "密碼不可包含身分證字號或統一證號。".to_owned() } else { "The password may not contain a national ID or UI number.".to_owned() }
+                if zh {
+                    "密碼不可包含身分證字號或統一證號。".to_owned()
+                } else {
+                    "The password may not contain a national ID or UI number.".to_owned()
+                }
             }
             ViolationCode::History { depth } => {
-                if zh { format!("不可使用前 {depth} 次用過的密碼。") } else { format!("The password may not be one of your last {depth} passwords.") }
+                if zh {
+                    format!("不可使用前 {depth} 次用過的密碼。")
+                } else {
+                    format!("The password may not be one of your last {depth} passwords.")
+                }
             }
             ViolationCode::SameAsPrevious => {
-                if zh { "新密碼不可與目前的密碼相同。".to_owned() } else { "The new password must differ from the current one.".to_owned() }
+                if zh {
+                    "新密碼不可與目前的密碼相同。".to_owned()
+                } else {
+                    "The new password must differ from the current one.".to_owned()
+                }
             }
             ViolationCode::MinAge { hours } => {
-                if zh { format!("密碼變更後 {hours} 小時內不可再次變更。") } else { format!("The password cannot be changed again within {hours} hours of the last change.") }
+                if zh {
+                    format!("密碼變更後 {hours} 小時內不可再次變更。")
+                } else {
+                    format!(
+                        "The password cannot be changed again within {hours} hours of the last change."
+                    )
+                }
             }
             ViolationCode::AccountNameId => {
-                if zh { "帳號不可使用身分證字號或統一證號。".to_owned() } else { "The account name may not be a national ID or UI number.".to_owned() }
+                if zh {
+                    "帳號不可使用身分證字號或統一證號。".to_owned()
+                } else {
+                    "The account name may not be a national ID or UI number.".to_owned()
+                }
             }
             ViolationCode::AccountNameDefault => {
-                if zh { "不可使用預設或管理者帳號名稱（如 admin、root、sa）。".to_owned() } else { "Default and administrator account names (such as admin, root, sa) are not allowed.".to_owned() }
+                if zh {
+                    "不可使用預設或管理者帳號名稱（如 admin、root、sa）。".to_owned()
+                } else {
+                    "Default and administrator account names (such as admin, root, sa) are not allowed.".to_owned()
+                }
             }
             ViolationCode::AccountNameOrgCode => {
-                if zh { "帳號不可使用機關或學校代碼。".to_owned() } else { "The account name may not be an organisation or school code.".to_owned() }
+                if zh {
+                    "帳號不可使用機關或學校代碼。".to_owned()
+                } else {
+                    "The account name may not be an organisation or school code.".to_owned()
+                }
             }
             ViolationCode::AccountNameInvalid => {
-                if zh { "帳號為空、過長或含有無效字元。".to_owned() } else { "The account name is empty, too long or contains invalid characters.".to_owned() }
+                if zh {
+                    "帳號為空、過長或含有無效字元。".to_owned()
+                } else {
+                    "The account name is empty, too long or contains invalid characters.".to_owned()
+                }
             }
         }
     }
@@ -332,7 +401,10 @@ impl Serialize for Violation {
             ViolationCode::TooLong { max }
             | ViolationCode::Repeated { max }
             | ViolationCode::Sequential { max } => map.serialize_entry("max", max)?,
-            ViolationCode::MissingClasses { missing, min_classes } => {
+            ViolationCode::MissingClasses {
+                missing,
+                min_classes,
+            } => {
                 map.serialize_entry("missing", missing)?;
                 map.serialize_entry("min_classes", min_classes)?;
             }
@@ -403,7 +475,10 @@ mod tests {
         assert_eq!(json["code"], "PW-LENGTH-MIN");
         assert_eq!(json["control"], "PW-LENGTH");
         assert_eq!(json["min"], 12);
-        assert_eq!(json["message"]["en"], "The password must be at least 12 characters long.");
+        assert_eq!(
+            json["message"]["en"],
+            "The password must be at least 12 characters long."
+        );
         assert_eq!(json["message"]["zh-TW"], "密碼長度至少需 12 個字元。");
     }
 
@@ -413,12 +488,23 @@ mod tests {
             ViolationCode::TooShort { min: 8 },
             ViolationCode::TooLong { max: 64 },
             ViolationCode::InvalidCharacters,
-            ViolationCode::MissingClasses { missing: vec![vec![CharClass::Upper], vec![CharClass::Digit, CharClass::Symbol]], min_classes: 3 },
-            ViolationCode::MissingClasses { missing: vec![], min_classes: 3 },
+            ViolationCode::MissingClasses {
+                missing: vec![
+                    vec![CharClass::Upper],
+                    vec![CharClass::Digit, CharClass::Symbol],
+                ],
+                min_classes: 3,
+            },
+            ViolationCode::MissingClasses {
+                missing: vec![],
+                min_classes: 3,
+            },
             ViolationCode::Repeated { max: 3 },
             ViolationCode::Sequential { max: 3 },
             ViolationCode::Common,
-            ViolationCode::PersonalInfo { field: PersonalField::Email },
+            ViolationCode::PersonalInfo {
+                field: PersonalField::Email,
+            },
             ViolationCode::ContainsNationalId,
             ViolationCode::History { depth: 3 },
             ViolationCode::SameAsPrevious,
@@ -435,12 +521,28 @@ mod tests {
             let en = c.message(Lang::En);
             assert!(!zh.is_empty() && !en.is_empty());
             assert_ne!(zh, en);
-            assert!(zh.chars().any(|ch| CharClass::of(ch) == CharClass::OtherLetter), "{zh}");
+            assert!(
+                zh.chars()
+                    .any(|ch| CharClass::of(ch) == CharClass::OtherLetter),
+                "{zh}"
+            );
             assert!(en.is_ascii(), "{en}");
         }
         assert_eq!(codes.len(), 16);
-        let m = ViolationCode::MissingClasses { missing: vec![vec![CharClass::Upper], vec![CharClass::Digit, CharClass::Symbol]], min_classes: 3 };
-        assert_eq!(m.message(Lang::En), "The password must contain upper-case letter, digit or symbol, and at least 3 kinds of characters.");
-        assert_eq!(m.message(Lang::ZhTw), "密碼需包含大寫英文字母、數字或特殊符號，並至少 3 種字元類別。");
+        let m = ViolationCode::MissingClasses {
+            missing: vec![
+                vec![CharClass::Upper],
+                vec![CharClass::Digit, CharClass::Symbol],
+            ],
+            min_classes: 3,
+        };
+        assert_eq!(
+            m.message(Lang::En),
+            "The password must contain upper-case letter, digit or symbol, and at least 3 kinds of characters."
+        );
+        assert_eq!(
+            m.message(Lang::ZhTw),
+            "密碼需包含大寫英文字母、數字或特殊符號，並至少 3 種字元類別。"
+        );
     }
 }
