@@ -476,3 +476,42 @@ fn records_round_trip_through_json() {
     assert_eq!(t["event"], "user_created");
     assert_eq!(t["control"], "PW-INITIAL");
 }
+
+#[test]
+fn login_upgrades_weak_hashes() {
+    use secrecy::SecretSlice;
+    use twsec::password::{Pepper, Verification};
+    let plain = accounts(Profile::moe());
+    let mut rec = plain.create("mingde", &me(), START).unwrap().record;
+    plain
+        .change_password(&mut rec, "Lantern-River-K9te", &me(), START)
+        .unwrap();
+    // The operator introduces a pepper: the old hash verifies, is upgraded, then is current.
+    let pepper = Pepper::new("2026", SecretSlice::from(vec![9u8; 32])).unwrap();
+    let peppered = Accounts::new(
+        &Profile::moe(),
+        Hasher::new(HasherConfig::default().pepper(pepper)).unwrap(),
+    )
+    .unwrap();
+    let before = rec.credential.hash.clone();
+    assert_eq!(
+        peppered.verify_and_upgrade(&mut rec, "Lantern-River-K9te"),
+        Ok(Verification::Match { needs_rehash: true })
+    );
+    assert_ne!(rec.credential.hash, before);
+    assert!(rec.credential.hash.as_phc().contains("keyid="));
+    assert_eq!(
+        peppered.verify_and_upgrade(&mut rec, "Lantern-River-K9te"),
+        Ok(Verification::Match {
+            needs_rehash: false
+        })
+    );
+    // A wrong password changes nothing.
+    let current = rec.credential.hash.clone();
+    assert_eq!(
+        peppered.verify_and_upgrade(&mut rec, "wrong"),
+        Ok(Verification::Mismatch)
+    );
+    assert_eq!(rec.credential.hash, current);
+    assert_eq!(rec.credential.changed_at, START);
+}

@@ -181,18 +181,20 @@ impl Accounts {
         self.hasher.verify(password, &record.credential.hash)
     }
 
-    /// Replaces the hash of a verified password with one at the current parameters and pepper.
-    /// History and dates are unchanged.
-    pub fn rehash(&self, record: &mut AccountRecord, password: &str) -> Result<(), HashError> {
-        if !self
-            .hasher
-            .verify(password, &record.credential.hash)?
-            .is_match()
-        {
-            return Err(HashError::Malformed);
+    /// Verifies a login password and, when it matches a hash that is weaker than the current
+    /// policy (older parameters, no pepper, a retired pepper), replaces the hash with a fresh one.
+    /// The returned value is what was observed: `Match { needs_rehash: true }` means the record
+    /// changed and must be stored. History and dates are untouched.
+    pub fn verify_and_upgrade(
+        &self,
+        record: &mut AccountRecord,
+        password: &str,
+    ) -> Result<Verification, HashError> {
+        let v = self.hasher.verify(password, &record.credential.hash)?;
+        if v == (Verification::Match { needs_rehash: true }) {
+            record.credential.hash = self.hasher.hash(password)?;
         }
-        record.credential.hash = self.hasher.hash(password)?;
-        Ok(())
+        Ok(v)
     }
 
     /// Records a successful login (last login time for dormancy).
@@ -300,12 +302,16 @@ impl Accounts {
         let actor = Actor::Account(record.account.clone());
         if !report.is_accepted() {
             let reason = report.codes().join(",");
+            let control = report
+                .violations
+                .first()
+                .map_or(ControlId::PwHistory, |v| v.control());
             let event = transition(
                 EventKind::PasswordChangeFail,
                 record,
                 actor,
                 reason,
-                ControlId::PwHistory,
+                control,
                 now,
             );
             return Err(ChangeError::Rejected {
@@ -317,16 +323,19 @@ impl Accounts {
         let forced = cred.must_change.as_ref().map(|m| m.reason);
         self.replace_hash(record, hash, now);
         record.credential.must_change = None;
-        let reason = match forced {
-            Some(r) => format!("forced:{}", reason_str(r)),
-            None => "user".to_owned(),
+        let (reason, control) = match forced {
+            Some(r) => (
+                format!("forced:{}", reason_str(r)),
+                ControlId::AccMustChange,
+            ),
+            None => ("user".to_owned(), ControlId::PwHistory),
         };
         Ok(transition(
             EventKind::PasswordChange,
             record,
             actor,
             reason,
-            ControlId::PwHistory,
+            control,
             now,
         ))
     }

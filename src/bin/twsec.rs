@@ -228,7 +228,10 @@ fn main() -> ExitCode {
 fn clap_error(e: &clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     let shown_as_is = !e.use_stderr()
-        || matches!(e.kind(), ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand);
+        || matches!(
+            e.kind(),
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        );
     let status = u8::try_from(e.exit_code()).unwrap_or(USAGE);
     if shown_as_is {
         // Help and version go to stdout; the help shown for a missing subcommand to stderr.

@@ -127,6 +127,7 @@ const CATALOGUE: &[ControlInfo] = &[
         clauses: &[TPE_7_10, TPE_6_8, TWSE_8_3_B, TWSE_8_5_C, A10_IA_5],
         api: &[
             "password::Hasher",
+            "account::Accounts::verify_and_upgrade",
             "password::Pepper",
             "password::PasswordHash",
         ],
@@ -134,6 +135,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/hashing.rs::hash_is_argon2id_phc_without_pepper",
             "tests/hashing.rs::pepper_rotation_and_needs_rehash",
             "tests/hashing.rs::malformed_stored_hashes_are_errors",
+            "tests/account_lifecycle.rs::login_upgrades_weak_hashes",
         ],
     },
     ControlInfo {

@@ -14,14 +14,16 @@ use crate::input::read_bounded;
 /// file that neither group nor others may access.
 pub(crate) fn load(path: &Path, id: &str) -> Result<Pepper, Fail> {
     let shown = path.display();
-    let file =
-        File::open(path).map_err(|e| Fail::usage(format!("cannot open pepper file {shown}: {e}")))?;
+    let file = File::open(path)
+        .map_err(|e| Fail::usage(format!("cannot open pepper file {shown}: {e}")))?;
     // The metadata of the opened file, not of the path: nothing can swap it in between.
     let meta = file
         .metadata()
         .map_err(|e| Fail::usage(format!("cannot read pepper file {shown}: {e}")))?;
     if !meta.is_file() {
-        return Err(Fail::usage(format!("pepper file {shown} is not a regular file")));
+        return Err(Fail::usage(format!(
+            "pepper file {shown} is not a regular file"
+        )));
     }
     #[cfg(unix)]
     {
@@ -39,7 +41,9 @@ pub(crate) fn load(path: &Path, id: &str) -> Result<Pepper, Fail> {
     let len = read_bounded(&file, &mut buf, Pepper::MAX_LEN)
         .map_err(|e| Fail::usage(format!("cannot read pepper file {shown}: {e}")))?;
     if !(Pepper::MIN_LEN..=Pepper::MAX_LEN).contains(&len) {
-        return Err(Fail::usage(format!("pepper file {shown} must hold {range}")));
+        return Err(Fail::usage(format!(
+            "pepper file {shown} must hold {range}"
+        )));
     }
     // An exact-size copy: `SecretSlice::from(Vec)` could reallocate and leave a copy unwiped.
     let secret: Box<[u8]> = Box::from(&buf[..len]);
