@@ -42,4 +42,4 @@ pub use policy::{
     PasswordPolicy, PolicyError,
 };
 pub use pool::{Hasher, HasherConfig};
-pub use violation::{CheckReport, Lang, PersonalField, Violation, ViolationCode};
+pub use violation::{CheckReport, Lang, PersonalField, UnknownLang, Violation, ViolationCode};

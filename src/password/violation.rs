@@ -16,6 +16,38 @@ pub enum Lang {
     En,
 }
 
+impl Lang {
+    /// Every language.
+    pub const ALL: [Lang; 2] = [Lang::ZhTw, Lang::En];
+
+    /// The BCP 47 tag: `"zh-TW"` or `"en"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Lang::ZhTw => "zh-TW",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// A language tag other than `zh-TW` and `en`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language; use zh-TW or en")]
+pub struct UnknownLang;
+
+impl std::str::FromStr for Lang {
+    type Err = UnknownLang;
+
+    /// Parses `zh-TW` (also `zh_tw`, `zh-Hant-TW`, any case) or `en` (also `en-US`, …).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let l = s.to_ascii_lowercase().replace('_', "-");
+        match l.as_str() {
+            "zh-tw" | "zh-hant" | "zh-hant-tw" => Ok(Lang::ZhTw),
+            _ if l == "en" || l.starts_with("en-") => Ok(Lang::En),
+            _ => Err(UnknownLang),
+        }
+    }
+}
+
 /// Which piece of personal or organisational information a password contained.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -467,6 +499,17 @@ impl CheckReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_parse() {
+        for l in Lang::ALL {
+            assert_eq!(l.as_str().parse(), Ok(l));
+        }
+        assert_eq!("ZH_tw".parse(), Ok(Lang::ZhTw));
+        assert_eq!("en-US".parse(), Ok(Lang::En));
+        assert_eq!("fr".parse::<Lang>(), Err(UnknownLang));
+        assert_eq!("english".parse::<Lang>(), Err(UnknownLang));
+    }
 
     #[test]
     fn serialises_code_control_and_both_languages() {
