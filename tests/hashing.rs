@@ -211,3 +211,24 @@ fn full_queue_is_refused_not_grown() {
     // After the burst the pool serves again.
     assert!(h.hash("Lantern-River-K9te").is_ok());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(8))]
+
+    /// Any printable ASCII password hashed in its full-width form verifies in its half-width form
+    /// and the other way round (NFKC).
+    #[test]
+    fn nfkc_variants_verify(pw in "[!-~]{1,24}") {
+        let wide: String = pw
+            .chars()
+            .map(|c| char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap())
+            .collect();
+        let h = hasher();
+        let stored = h.hash(&wide).unwrap();
+        proptest::prop_assert!(h.verify(&pw, &stored).unwrap().is_match());
+        let stored = h.hash(&pw).unwrap();
+        proptest::prop_assert!(h.verify(&wide, &stored).unwrap().is_match());
+        let longer = pw.clone() + "x";
+        proptest::prop_assert!(!h.verify(&longer, &stored).unwrap().is_match());
+    }
+}
