@@ -30,14 +30,21 @@ pub(crate) fn check_input(data: &[u8]) {
                 .expect("valid_up_to delimits valid UTF-8");
             check_text(&policy, prefix);
             let lossy = String::from_utf8_lossy(rest);
-            assert!(lossy.contains('\u{FFFD}'), "lossy decoding of invalid UTF-8 marks it");
+            assert!(
+                lossy.contains('\u{FFFD}'),
+                "lossy decoding of invalid UTF-8 marks it"
+            );
             check_text(&policy, &lossy);
         }
     }
 }
 
 fn birthday(field: &str) -> Option<Date> {
-    let digits: Vec<u32> = field.chars().filter_map(|c| c.to_digit(10)).take(8).collect();
+    let digits: Vec<u32> = field
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .take(8)
+        .collect();
     if digits.len() < 8 || !field.is_ascii() {
         return None;
     }
@@ -97,7 +104,10 @@ fn check_text(policy: &PasswordPolicy, text: &str) {
     // the input is refused outright as too long.
     let bad_char = candidate.chars().any(|c| c.is_control() || c == '\u{FFFD}');
     if bad_char && candidate.len() <= policy.max_length {
-        assert!(report.has("PW-CHARACTERS"), "control character accepted: {codes:?}");
+        assert!(
+            report.has("PW-CHARACTERS"),
+            "control character accepted: {codes:?}"
+        );
     }
 
     // Account names: the account field when there is one, and the candidate as a name too.
@@ -105,23 +115,38 @@ fn check_text(policy: &PasswordPolicy, text: &str) {
         let report = check_account_name(name, &personal);
         assert_report(&report, "ACC-NAME-");
         if name.is_empty() {
-            assert!(report.has("ACC-NAME-INVALID"), "empty account name accepted");
+            assert!(
+                report.has("ACC-NAME-INVALID"),
+                "empty account name accepted"
+            );
         }
     }
 }
 
 fn assert_report(report: &CheckReport, prefix: &str) {
-    assert_eq!(report.accepted, report.violations.is_empty(), "accepted flag disagrees");
+    assert_eq!(
+        report.accepted,
+        report.violations.is_empty(),
+        "accepted flag disagrees"
+    );
     assert_eq!(report.is_accepted(), report.accepted);
     for (i, v) in report.violations.iter().enumerate() {
-        assert!(v.code_str().starts_with(prefix), "{} lacks {prefix}", v.code_str());
+        assert!(
+            v.code_str().starts_with(prefix),
+            "{} lacks {prefix}",
+            v.code_str()
+        );
         assert!(
             !report.violations[..i].contains(v),
             "duplicate violation {}",
             v.code_str()
         );
         for lang in [twsec::password::Lang::ZhTw, twsec::password::Lang::En] {
-            assert!(!v.message(lang).is_empty(), "{} has no message", v.code_str());
+            assert!(
+                !v.message(lang).is_empty(),
+                "{} has no message",
+                v.code_str()
+            );
         }
     }
 
