@@ -174,8 +174,12 @@ impl PersonalInfo {
     pub fn national_id(mut self, id: &str) -> Self {
         let upper = super::normalize::nfkc(id).to_ascii_uppercase();
         self.push(PersonalField::NationalId, &upper);
-        if upper.len() == 10 {
-            self.push(PersonalField::NationalId, &upper[1..]);
+        // The digits after the area letter, when the value has the shape of an ID; user-typed
+        // values of any shape must not panic here.
+        if upper.len() == 10
+            && let Some(digits) = upper.get(1..)
+        {
+            self.push(PersonalField::NationalId, digits);
         }
         self
     }
@@ -249,6 +253,15 @@ mod tests {
         // Too short to be useful.
         assert!(!has(&info, "tw"));
         assert!(!has(&info, "da"));
+    }
+
+    #[test]
+    fn any_national_id_text_is_accepted_without_panic() {
+        for id in ["é12345678", "陳1234567", "A12345678é", "", "x", "ＡＢＣ"] {
+            let _ = PersonalInfo::new().national_id(id);
+        }
+        let info = PersonalInfo::new().national_id("é12345678");
+        assert!(has(&info, "é12345678"));
     }
 
     #[test]
