@@ -229,7 +229,7 @@ proptest! {
     fn check_is_total_and_consistent(pw in "\\PC{0,80}", profile in 0usize..ProfileName::ALL.len()) {
         let p = Profile::named(ProfileName::ALL[profile]).password;
         let r = p.check(&pw, &PersonalInfo::new().name("Chen Mingde"));
-        prop_assert_eq!(r.accepted, r.violations.is_empty());
+        prop_assert_eq!(r.is_accepted(), r.violations.is_empty());
         for v in &r.violations {
             prop_assert!(v.code_str().starts_with("PW-"));
         }

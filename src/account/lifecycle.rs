@@ -172,7 +172,7 @@ impl Accounts {
     }
 
     /// Verifies a login password against the record's hash (constant time; `needs_rehash` tells
-    /// when to store a fresh hash via [`rehash`](Self::rehash)).
+    /// when to store a fresh hash, which [`verify_and_upgrade`](Self::verify_and_upgrade) does).
     pub fn verify_password(
         &self,
         record: &AccountRecord,

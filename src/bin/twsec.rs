@@ -50,7 +50,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::builder::PossibleValuesParser;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use twsec::control::ProfileName;
 use twsec::password::{Lang, PersonalInfo};
 
@@ -120,9 +120,9 @@ struct CheckArgs {
     profile: String,
     #[command(flatten)]
     identity: Identity,
-    /// Language of the messages.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = LangArg::ZhTw)]
-    lang: LangArg,
+    /// Language of the messages: zh-TW or en.
+    #[arg(long, value_name = "LANG", default_value = "zh-TW")]
+    lang: Lang,
     /// Print the report as JSON (both languages) instead of lines.
     #[arg(long)]
     json: bool,
@@ -148,24 +148,6 @@ struct GenerateArgs {
     profile: String,
     #[command(flatten)]
     identity: Identity,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum LangArg {
-    /// 繁體中文.
-    #[value(name = "zh-TW")]
-    ZhTw,
-    /// English.
-    En,
-}
-
-impl From<LangArg> for Lang {
-    fn from(lang: LangArg) -> Self {
-        match lang {
-            LangArg::ZhTw => Lang::ZhTw,
-            LangArg::En => Lang::En,
-        }
-    }
 }
 
 /// Exit status 1: the password was refused.

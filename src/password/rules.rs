@@ -71,7 +71,7 @@ impl PasswordPolicy {
     /// assert!(policy.check("Tw-水餃-Lantern-47", &me).is_accepted());
     /// ```
     pub fn check(&self, candidate: &str, personal: &PersonalInfo) -> CheckReport {
-        let mut report = CheckReport::from_codes(Vec::new());
+        let mut report = CheckReport::default();
         if candidate.len() > self.max_length.saturating_mul(MAX_BYTES_PER_CHAR) {
             report.push(ViolationCode::TooLong {
                 max: self.max_length,

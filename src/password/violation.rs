@@ -450,27 +450,19 @@ impl Serialize for Violation {
 }
 
 /// Every violation a candidate produced, in rule order (not only the first).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+///
+/// Serialises as `{"accepted": bool, "violations": [...]}` for an API response; `accepted` is
+/// derived from the violations, so the two cannot disagree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckReport {
-    /// `true` when there are no violations.
-    pub accepted: bool,
     /// The violations.
     pub violations: Vec<Violation>,
 }
 
-impl Default for CheckReport {
-    fn default() -> Self {
-        Self {
-            accepted: true,
-            violations: Vec::new(),
-        }
-    }
-}
-
 impl CheckReport {
-    pub(crate) fn from_codes(codes: Vec<ViolationCode>) -> Self {
+    /// A report of these codes.
+    pub fn from_codes(codes: impl IntoIterator<Item = ViolationCode>) -> Self {
         Self {
-            accepted: codes.is_empty(),
             violations: codes.into_iter().map(Violation::from).collect(),
         }
     }
@@ -490,9 +482,24 @@ impl CheckReport {
         self.violations.iter().map(|v| v.code.as_str()).collect()
     }
 
-    pub(crate) fn push(&mut self, code: ViolationCode) {
+    /// Adds a violation.
+    pub fn push(&mut self, code: ViolationCode) {
         self.violations.push(code.into());
-        self.accepted = false;
+    }
+
+    /// Appends the violations of `other` (e.g. the account-name check to the password check).
+    pub fn extend(&mut self, other: CheckReport) {
+        self.violations.extend(other.violations);
+    }
+}
+
+impl Serialize for CheckReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("CheckReport", 2)?;
+        s.serialize_field("accepted", &self.is_accepted())?;
+        s.serialize_field("violations", &self.violations)?;
+        s.end()
     }
 }
 

@@ -6,8 +6,7 @@ use std::process::ExitCode;
 use secrecy::ExposeSecret as _;
 use twsec::control::Profile;
 use twsec::password::{
-    CheckReport, HashError, Hasher, HasherConfig, Lang, Violation, ViolationCode,
-    check_account_name,
+    CheckReport, HashError, Hasher, HasherConfig, ViolationCode, check_account_name,
 };
 
 use crate::input::{self, Input};
@@ -32,10 +31,7 @@ fn read_stdin() -> Result<Input, Fail> {
 }
 
 fn report_of(code: ViolationCode) -> CheckReport {
-    CheckReport {
-        accepted: false,
-        violations: vec![Violation::from(code)],
-    }
+    CheckReport::from_codes([code])
 }
 
 pub(crate) fn check(args: &CheckArgs) -> Result<ExitCode, Fail> {
@@ -49,11 +45,8 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitCode, Fail> {
         Input::NotUtf8 => report_of(ViolationCode::InvalidCharacters),
     };
     if let Some(account) = &args.identity.account {
-        report
-            .violations
-            .extend(check_account_name(account, &personal).violations);
+        report.extend(check_account_name(account, &personal));
     }
-    report.accepted = report.violations.is_empty();
 
     let mut out = io::stdout().lock();
     if args.json {
@@ -61,13 +54,13 @@ pub(crate) fn check(args: &CheckArgs) -> Result<ExitCode, Fail> {
             .map_err(|e| Fail::usage(format!("cannot write to standard output: {e}")))?;
         writeln!(out).map_err(|e| Fail::output(&e))?;
     } else {
-        let lang = Lang::from(args.lang);
+        let lang = args.lang;
         for v in &report.violations {
             writeln!(out, "{}\t{}", v.code_str(), v.message(lang)).map_err(|e| Fail::output(&e))?;
         }
     }
     out.flush().map_err(|e| Fail::output(&e))?;
-    Ok(if report.accepted {
+    Ok(if report.is_accepted() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(REFUSED)
