@@ -232,3 +232,47 @@ proptest::proptest! {
         proptest::prop_assert!(!h.verify(&longer, &stored).unwrap().is_match());
     }
 }
+
+/// Hashes made by the C reference implementation (libargon2 through Python's argon2-cffi 25.1,
+/// `PasswordHasher(time_cost, memory_cost, parallelism, hash_len=32, salt_len=16)`) verify here:
+/// the stored format and the computation agree with the reference, whatever parameters the
+/// stored hash carries. (The other direction — our PHC strings verifying in argon2-cffi — was
+/// checked by hand when this test was written.)
+#[test]
+fn libargon2_vectors_verify() {
+    let h = hasher();
+    let vectors = [
+        (
+            "$argon2id$v=19$m=19456,t=2,p=1$jfO+PA8D3hgvbAHT+B9HuA$9C4vt4fVwh20VMjslyejBs2co1e7mZH6Lr6KIh7dn4w",
+            "Lantern-River-K9te",
+            false,
+        ),
+        (
+            "$argon2id$v=19$m=19456,t=2,p=1$6fLfr526PSxw1FgSXr1z8g$fYBFVIVPC3gqAuMx7ZSUV3n7l5MsfQhWkuG+9UqNiRQ",
+            "水餃-Lantern-47",
+            false,
+        ),
+        (
+            "$argon2id$v=19$m=65536,t=3,p=4$R+SsXruolXDM7Eb3EjdR4A$a9cXonkapeadRDBd+jAbEWhgZbWzFJOFOUIp0PoNems",
+            "Lantern-River-K9te",
+            false,
+        ),
+        (
+            "$argon2i$v=19$m=19456,t=2,p=1$baSu9UjKYKIWOivMU1y6Mw$lH749zPt6PborX8mMSqnvMjAw+SQKl0UVR4HqolD59A",
+            "Lantern-River-K9te",
+            true,
+        ),
+    ];
+    for (phc, pw, needs_rehash) in vectors {
+        let stored = PasswordHash::from_phc(phc);
+        assert_eq!(
+            h.verify(pw, &stored),
+            Ok(Verification::Match { needs_rehash }),
+            "{phc}"
+        );
+        assert_eq!(
+            h.verify("Lantern-River-K9tE", &stored),
+            Ok(Verification::Mismatch)
+        );
+    }
+}

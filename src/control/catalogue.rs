@@ -135,6 +135,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/hashing.rs::hash_is_argon2id_phc_without_pepper",
             "tests/hashing.rs::pepper_rotation_and_needs_rehash",
             "tests/hashing.rs::malformed_stored_hashes_are_errors",
+            "tests/hashing.rs::libargon2_vectors_verify",
             "tests/account_lifecycle.rs::login_upgrades_weak_hashes",
         ],
     },

@@ -5,8 +5,9 @@
 //! (TPE-7.10); when a pepper is in use its short public ID is written as the PHC `keyid`
 //! parameter so that peppers can be rotated and a hash made without a pepper is noticed.
 
-use argon2::password_hash::{PasswordHash as Phc, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash as Phc, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use rand::TryRngCore;
 use secrecy::{ExposeSecret, SecretSlice};
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +212,9 @@ pub enum HashError {
     WorkerGone,
 }
 
+/// A worker's argon2 memory, reused between hashes and wiped when the worker stops.
+pub(crate) type Scratch = zeroize::Zeroizing<Vec<Block>>;
+
 /// The synchronous hashing engine shared by the worker threads.
 #[derive(Debug)]
 pub(crate) struct Engine {
@@ -256,31 +260,73 @@ impl Engine {
             .ok_or(HashError::UnknownPepper)
     }
 
-    fn argon2<'k>(pepper: Option<&'k Pepper>, params: Params) -> Result<Argon2<'k>, HashError> {
+    fn argon2<'k>(
+        pepper: Option<&'k Pepper>,
+        algorithm: Algorithm,
+        version: Version,
+        params: Params,
+    ) -> Result<Argon2<'k>, HashError> {
         match pepper {
-            Some(p) => Argon2::new_with_secret(
-                p.secret.expose_secret(),
-                Algorithm::Argon2id,
-                Version::V0x13,
-                params,
-            )
-            .map_err(|_| HashError::InvalidConfig("pepper")),
-            None => Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params)),
+            Some(p) => Argon2::new_with_secret(p.secret.expose_secret(), algorithm, version, params)
+                .map_err(|_| HashError::InvalidConfig("pepper")),
+            None => Ok(Argon2::new(algorithm, version, params)),
         }
     }
 
-    /// Hashes `password` (NFKC-normalised here) with a fresh 128-bit salt.
-    pub(crate) fn hash(&self, password: &str) -> Result<PasswordHash, HashError> {
+    /// Runs argon2 in `scratch`, which is grown to the needed size and then kept for the next
+    /// call (a worker hashes without a 19 MiB allocation and its page faults each time). A buffer
+    /// that a stored hash with a larger memory cost grew is shrunk back afterwards, so a worker
+    /// keeps at most the policy's memory cost between calls.
+    fn run(
+        &self,
+        argon: &Argon2<'_>,
+        blocks: usize,
+        input: (&[u8], &[u8]),
+        out: &mut [u8],
+        scratch: &mut Scratch,
+    ) -> Result<(), HashError> {
+        if scratch.len() < blocks {
+            scratch.resize(blocks, Block::default());
+        }
+        let result = argon
+            .hash_password_into_with_memory(input.0, input.1, out, &mut scratch[..blocks])
+            .map_err(|_| HashError::Malformed);
+        let keep = self.params.m_cost_kib as usize;
+        if scratch.len() > keep {
+            scratch.truncate(keep);
+            scratch.shrink_to_fit();
+        }
+        result
+    }
+
+    /// Hashes `password` (NFKC-normalised here) with a fresh 128-bit salt from the OS CSPRNG.
+    pub(crate) fn hash(
+        &self,
+        password: &str,
+        scratch: &mut Scratch,
+    ) -> Result<PasswordHash, HashError> {
         if password.len() > MAX_HASH_INPUT_BYTES {
             return Err(HashError::InputTooLong);
         }
         let pw = nfkc_secret(password);
         let keyid = self.active.as_ref().map(|p| p.id.as_bytes());
         let params = self.params.argon2_params(keyid)?;
-        let salt = SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
-        let phc = Self::argon2(self.active.as_ref(), params)?
-            .hash_password(pw.as_bytes(), &salt)
-            .map_err(|_| HashError::InvalidConfig("argon2 rejected the parameters"))?;
+        let mut salt = [0u8; 16];
+        rand::rngs::OsRng
+            .try_fill_bytes(&mut salt)
+            .map_err(|_| HashError::InvalidConfig("operating system random source failed"))?;
+        let salt_b64 = SaltString::encode_b64(&salt).map_err(|_| HashError::Malformed)?;
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        let blocks = params.block_count();
+        let argon = Self::argon2(self.active.as_ref(), Algorithm::Argon2id, Version::V0x13, params.clone())?;
+        self.run(&argon, blocks, (pw.as_bytes(), &salt), &mut out, scratch)?;
+        let phc = Phc {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&params).map_err(|_| HashError::Malformed)?,
+            salt: Some(salt_b64.as_salt()),
+            hash: Some(Output::new(&out).map_err(|_| HashError::Malformed)?),
+        };
         Ok(PasswordHash(phc.to_string()))
     }
 
@@ -327,34 +373,55 @@ impl Engine {
             || params.keyid() != active_id)
     }
 
-    /// Verifies `password` against `stored` in constant time (argon2's output comparison).
+    /// Verifies `password` against `stored`; the outputs are compared in constant time
+    /// (`password_hash::Output`'s equality).
     pub(crate) fn verify(
         &self,
         password: &str,
         stored: &PasswordHash,
+        scratch: &mut Scratch,
     ) -> Result<Verification, HashError> {
         if password.len() > MAX_HASH_INPUT_BYTES {
             return Err(HashError::InputTooLong);
         }
         let (phc, params) = self.parse(stored)?;
         let pepper = self.pepper_for(params.keyid())?;
+        let algorithm = Algorithm::try_from(phc.algorithm).map_err(|_| HashError::Malformed)?;
+        let version = phc
+            .version
+            .map_or(Ok(Version::V0x13), Version::try_from)
+            .map_err(|_| HashError::Malformed)?;
+        let (Some(salt), Some(expected)) = (phc.salt, phc.hash) else {
+            return Err(HashError::Malformed);
+        };
+        let mut salt_buf = [0u8; 64];
+        let salt = salt.decode_b64(&mut salt_buf).map_err(|_| HashError::Malformed)?;
         let pw = nfkc_secret(password);
+        let mut out = zeroize::Zeroizing::new(vec![0u8; expected.len()]);
+        let blocks = params.block_count();
         // The algorithm, version and parameters come from the stored hash.
-        let argon = Self::argon2(pepper, params)?;
-        match argon.verify_password(pw.as_bytes(), &phc) {
-            Ok(()) => Ok(Verification::Match {
+        let argon = Self::argon2(pepper, algorithm, version, params)?;
+        self.run(&argon, blocks, (pw.as_bytes(), salt), &mut out, scratch)?;
+        let actual = Output::new(&out).map_err(|_| HashError::Malformed)?;
+        if actual == expected {
+            Ok(Verification::Match {
                 needs_rehash: self.needs_rehash(stored)?,
-            }),
-            Err(argon2::password_hash::Error::Password) => Ok(Verification::Mismatch),
-            Err(_) => Err(HashError::Malformed),
+            })
+        } else {
+            Ok(Verification::Mismatch)
         }
     }
 
     /// `true` if `password` matches any of `hashes`. Every hash is checked (no early exit), so the
     /// time does not reveal which one matched. Malformed entries count as non-matching.
-    pub(crate) fn matches_any(&self, password: &str, hashes: &[PasswordHash]) -> bool {
+    pub(crate) fn matches_any(
+        &self,
+        password: &str,
+        hashes: &[PasswordHash],
+        scratch: &mut Scratch,
+    ) -> bool {
         hashes.iter().fold(false, |found, h| {
-            let m = matches!(self.verify(password, h), Ok(Verification::Match { .. }));
+            let m = matches!(self.verify(password, h, scratch), Ok(Verification::Match { .. }));
             found | m
         })
     }

@@ -11,9 +11,9 @@ use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
-use super::hash::{Engine, HashError, HashParams, PasswordHash, Pepper, Verification};
+use super::hash::{Engine, HashError, HashParams, PasswordHash, Pepper, Scratch, Verification};
 
-type Job = Box<dyn FnOnce(&Engine) + Send>;
+type Job = Box<dyn FnOnce(&Engine, &mut Scratch) + Send>;
 
 /// How to build a [`Hasher`].
 ///
@@ -105,6 +105,7 @@ struct Inner {
 }
 
 fn worker(engine: Arc<Engine>, jobs: Arc<Mutex<Receiver<Job>>>) {
+    let mut scratch = Scratch::default();
     loop {
         let job = {
             let rx = jobs
@@ -113,7 +114,7 @@ fn worker(engine: Arc<Engine>, jobs: Arc<Mutex<Receiver<Job>>>) {
             rx.recv()
         };
         match job {
-            Ok(job) => job(&engine),
+            Ok(job) => job(&engine, &mut scratch),
             // The Hasher was dropped: no more work will come.
             Err(_) => return,
         }
@@ -156,12 +157,12 @@ impl Hasher {
 
     fn submit<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Engine) -> T + Send + 'static,
+        f: impl FnOnce(&Engine, &mut Scratch) -> T + Send + 'static,
     ) -> Result<oneshot::Receiver<T>, HashError> {
         let (tx, rx) = oneshot::channel();
-        let job: Job = Box::new(move |engine| {
+        let job: Job = Box::new(move |engine, scratch| {
             // The caller may have given up (a dropped future); nothing to do then.
-            let _ = tx.send(f(engine));
+            let _ = tx.send(f(engine, scratch));
         });
         match self.inner.jobs.try_send(job) {
             Ok(()) => Ok(rx),
@@ -177,21 +178,21 @@ impl Hasher {
     /// Hashes a password (blocking the calling thread until a worker has done it).
     pub fn hash(&self, password: &str) -> Result<PasswordHash, HashError> {
         let pw = Self::secret(password);
-        let rx = self.submit(move |e| e.hash(&pw))?;
+        let rx = self.submit(move |e, s| e.hash(&pw, s))?;
         rx.recv().map_err(|_| HashError::WorkerGone)?
     }
 
     /// Hashes a password without blocking an async executor.
     pub async fn hash_async(&self, password: &str) -> Result<PasswordHash, HashError> {
         let pw = Self::secret(password);
-        let rx = self.submit(move |e| e.hash(&pw))?;
+        let rx = self.submit(move |e, s| e.hash(&pw, s))?;
         rx.await.map_err(|_| HashError::WorkerGone)?
     }
 
     /// Verifies a password against a stored hash (blocking).
     pub fn verify(&self, password: &str, hash: &PasswordHash) -> Result<Verification, HashError> {
         let (pw, h) = (Self::secret(password), hash.clone());
-        let rx = self.submit(move |e| e.verify(&pw, &h))?;
+        let rx = self.submit(move |e, s| e.verify(&pw, &h, s))?;
         rx.recv().map_err(|_| HashError::WorkerGone)?
     }
 
@@ -202,14 +203,14 @@ impl Hasher {
         hash: &PasswordHash,
     ) -> Result<Verification, HashError> {
         let (pw, h) = (Self::secret(password), hash.clone());
-        let rx = self.submit(move |e| e.verify(&pw, &h))?;
+        let rx = self.submit(move |e, s| e.verify(&pw, &h, s))?;
         rx.await.map_err(|_| HashError::WorkerGone)?
     }
 
     /// `true` if the password matches any of `hashes` (history check); every hash is tried.
     pub fn matches_any(&self, password: &str, hashes: &[PasswordHash]) -> Result<bool, HashError> {
         let (pw, hs) = (Self::secret(password), hashes.to_vec());
-        let rx = self.submit(move |e| e.matches_any(&pw, &hs))?;
+        let rx = self.submit(move |e, s| e.matches_any(&pw, &hs, s))?;
         rx.recv().map_err(|_| HashError::WorkerGone)
     }
 
