@@ -35,6 +35,11 @@ fn twsec(args: &[&str], stdin: &[u8]) -> Output {
     out
 }
 
+/// `twsec password check ARGS` with `stdin`.
+fn check(args: &[&str], stdin: &[u8]) -> Output {
+    twsec(&[&["password", "check"], args].concat(), stdin)
+}
+
 fn status(out: &Output) -> i32 {
     out.status.code().expect("exited normally, not by a signal")
 }
@@ -76,7 +81,7 @@ fn accepted_password_exits_0_and_prints_nothing() {
             .check(pw, &PersonalInfo::new())
             .is_accepted()
     );
-    let out = twsec(&["password", "check", "--profile", "moe"], pw.as_bytes());
+    let out = check(&["--profile", "moe"], pw.as_bytes());
     assert_eq!(status(&out), 0, "{}", stderr(&out));
     assert!(out.stdout.is_empty());
     assert!(out.stderr.is_empty());
@@ -89,7 +94,7 @@ fn rejection_lists_every_code_with_zh_tw_messages_by_default() {
     assert!(expected.has("PW-COMMON"));
     assert!(expected.violations.len() >= 2);
 
-    let out = twsec(&["password", "check", "--profile", "moe"], b"1qaz2wsx\n");
+    let out = check(&["--profile", "moe"], b"1qaz2wsx\n");
     assert_eq!(status(&out), 1);
     let got = lines(&out);
     assert_eq!(got.len(), expected.violations.len());
@@ -119,15 +124,9 @@ fn lang_en_gives_english_messages() {
             assert!(msg.is_ascii());
         }
     }
-    let zh = twsec(
-        &["password", "check", "--profile", "moe", "--lang", "zh-TW"],
-        pw.as_bytes(),
-    );
+    let zh = check(&["--profile", "moe", "--lang", "zh-TW"], pw.as_bytes());
     assert_eq!(lines(&zh)[0].1, expected.violations[0].message(Lang::ZhTw));
-    let bad = twsec(
-        &["password", "check", "--profile", "moe", "--lang", "fr"],
-        pw.as_bytes(),
-    );
+    let bad = check(&["--profile", "moe", "--lang", "fr"], pw.as_bytes());
     assert_eq!(status(&bad), 2);
 }
 
@@ -169,7 +168,7 @@ fn one_trailing_newline_is_stripped_an_inner_one_is_kept() {
 #[test]
 fn empty_input_is_checked_like_an_empty_password() {
     let expected = Profile::moe().password.check("", &PersonalInfo::new());
-    let out = twsec(&["password", "check", "--profile", "moe"], b"\n");
+    let out = check(&["--profile", "moe"], b"\n");
     assert_eq!(status(&out), 1);
     assert_eq!(codes(&out), expected.codes());
 }
@@ -278,59 +277,26 @@ fn every_personal_key_is_accepted() {
 #[test]
 fn account_name_is_checked_and_compared() {
     let ok = "Lantern-Rive9-水餃";
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--account",
-            "admin",
-        ],
-        ok.as_bytes(),
-    );
+    let out = check(&["--profile", "moe", "--account", "admin"], ok.as_bytes());
     assert_eq!(status(&out), 1);
     assert_eq!(codes(&out), ["ACC-NAME-DEFAULT"]);
 
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--account",
-            "chen.mingde",
-        ],
+    let out = check(
+        &["--profile", "moe", "--account", "chen.mingde"],
         ok.as_bytes(),
     );
     assert_eq!(status(&out), 0);
 
     // The password may not contain the account name; password violations come first.
     let pw = "Chenmingde-47x";
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--account",
-            "chen.mingde",
-        ],
+    let out = check(
+        &["--profile", "moe", "--account", "chen.mingde"],
         pw.as_bytes(),
     );
     assert_eq!(status(&out), 1);
     assert_eq!(codes(&out), ["PW-PERSONAL-INFO"]);
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--account",
-            "root",
-            "--lang",
-            "en",
-        ],
+    let out = check(
+        &["--profile", "moe", "--account", "root", "--lang", "en"],
         b"1qaz2wsx",
     );
     let mut expected = Profile::moe()
@@ -433,15 +399,8 @@ fn usage_errors_exit_2() {
         assert_secret_not_shown(&out, "Lantern-Rive9-x");
     }
     // The value of a personal entry is not repeated in the error.
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--personal",
-            "birthday=A123456789",
-        ],
+    let out = check(
+        &["--profile", "moe", "--personal", "birthday=A123456789"],
         b"",
     );
     assert_eq!(status(&out), 2);
@@ -490,16 +449,8 @@ fn json_report() {
     let expected = Profile::moe()
         .password
         .check(pw, &PersonalInfo::new().account("admin"));
-    let out = twsec(
-        &[
-            "password",
-            "check",
-            "--profile",
-            "moe",
-            "--json",
-            "--account",
-            "admin",
-        ],
+    let out = check(
+        &["--profile", "moe", "--json", "--account", "admin"],
         pw.as_bytes(),
     );
     assert_eq!(status(&out), 1);
@@ -523,8 +474,8 @@ fn json_report() {
         expected.violations[0].message(Lang::En)
     );
 
-    let ok = twsec(
-        &["password", "check", "--profile", "moe", "--json"],
+    let ok = check(
+        &["--profile", "moe", "--json"],
         "Lantern-Rive9-水餃".as_bytes(),
     );
     assert_eq!(status(&ok), 0);
@@ -539,7 +490,7 @@ fn json_report() {
 fn one_mebibyte_of_input_is_refused_quickly() {
     let big = vec![b'a'; 1024 * 1024];
     let start = Instant::now();
-    let out = twsec(&["password", "check", "--profile", "moe"], &big);
+    let out = check(&["--profile", "moe"], &big);
     assert!(
         start.elapsed() < Duration::from_secs(10),
         "took {:?}",
@@ -548,7 +499,7 @@ fn one_mebibyte_of_input_is_refused_quickly() {
     assert_eq!(status(&out), 1);
     assert_eq!(codes(&out), ["PW-LENGTH-MAX"]);
 
-    let out = twsec(&["password", "check", "--profile", "moe", "--json"], &big);
+    let out = check(&["--profile", "moe", "--json"], &big);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json["violations"][0]["code"], "PW-LENGTH-MAX");
     assert_eq!(
@@ -563,7 +514,7 @@ fn one_mebibyte_of_input_is_refused_quickly() {
 
     // Longer than the policy allows but within the read limit: the library decides.
     let long = vec![b'a'; 20_000];
-    let out = twsec(&["password", "check", "--profile", "moe"], &long);
+    let out = check(&["--profile", "moe"], &long);
     assert_eq!(codes(&out), ["PW-LENGTH-MAX"]);
     let out = twsec(&["password", "hash"], &long);
     assert_eq!(status(&out), 1);
@@ -576,7 +527,7 @@ fn invalid_utf8_is_refused() {
         b"\xc3\x28",
         b"\xed\xa0\x80abc",
     ] {
-        let out = twsec(&["password", "check", "--profile", "moe"], input);
+        let out = check(&["--profile", "moe"], input);
         assert_eq!(status(&out), 1);
         assert_eq!(codes(&out), ["PW-CHARACTERS"]);
         assert!(out.stderr.is_empty());
