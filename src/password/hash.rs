@@ -267,8 +267,10 @@ impl Engine {
         params: Params,
     ) -> Result<Argon2<'k>, HashError> {
         match pepper {
-            Some(p) => Argon2::new_with_secret(p.secret.expose_secret(), algorithm, version, params)
-                .map_err(|_| HashError::InvalidConfig("pepper")),
+            Some(p) => {
+                Argon2::new_with_secret(p.secret.expose_secret(), algorithm, version, params)
+                    .map_err(|_| HashError::InvalidConfig("pepper"))
+            }
             None => Ok(Argon2::new(algorithm, version, params)),
         }
     }
@@ -318,7 +320,12 @@ impl Engine {
         let salt_b64 = SaltString::encode_b64(&salt).map_err(|_| HashError::Malformed)?;
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
         let blocks = params.block_count();
-        let argon = Self::argon2(self.active.as_ref(), Algorithm::Argon2id, Version::V0x13, params.clone())?;
+        let argon = Self::argon2(
+            self.active.as_ref(),
+            Algorithm::Argon2id,
+            Version::V0x13,
+            params.clone(),
+        )?;
         self.run(&argon, blocks, (pw.as_bytes(), &salt), &mut out, scratch)?;
         let phc = Phc {
             algorithm: Algorithm::Argon2id.ident(),
@@ -395,7 +402,9 @@ impl Engine {
             return Err(HashError::Malformed);
         };
         let mut salt_buf = [0u8; 64];
-        let salt = salt.decode_b64(&mut salt_buf).map_err(|_| HashError::Malformed)?;
+        let salt = salt
+            .decode_b64(&mut salt_buf)
+            .map_err(|_| HashError::Malformed)?;
         let pw = nfkc_secret(password);
         let mut out = zeroize::Zeroizing::new(vec![0u8; expected.len()]);
         let blocks = params.block_count();
@@ -421,7 +430,10 @@ impl Engine {
         scratch: &mut Scratch,
     ) -> bool {
         hashes.iter().fold(false, |found, h| {
-            let m = matches!(self.verify(password, h, scratch), Ok(Verification::Match { .. }));
+            let m = matches!(
+                self.verify(password, h, scratch),
+                Ok(Verification::Match { .. })
+            );
             found | m
         })
     }
