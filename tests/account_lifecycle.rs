@@ -515,3 +515,16 @@ fn login_upgrades_weak_hashes() {
     assert_eq!(rec.credential.hash, current);
     assert_eq!(rec.credential.changed_at, START);
 }
+
+#[test]
+fn hasher_weaker_than_policy_is_refused() {
+    let mut profile = Profile::moe();
+    profile.password.hashing = twsec::password::HashParams::new(64 * 1024, 3, 1);
+    let weak = Hasher::new(HasherConfig::default()).unwrap();
+    assert!(matches!(
+        Accounts::new(&profile, weak),
+        Err(AccountError::PasswordPolicy(_))
+    ));
+    let strong = Hasher::new(HasherConfig::new(profile.password.hashing)).unwrap();
+    assert!(Accounts::new(&profile, strong).is_ok());
+}

@@ -183,7 +183,8 @@ fn async_api_and_concurrency_bound() {
 
 #[test]
 fn full_queue_is_refused_not_grown() {
-    let mut cfg = HasherConfig::default().workers(1);
+    // Heavier parameters than the default, so that one hash surely outlasts thread start-up.
+    let mut cfg = HasherConfig::new(HashParams::new(64 * 1024, 3, 1)).workers(1);
     cfg.queue = 1;
     let h = Hasher::new(cfg).unwrap();
     // Eight callers at once against one worker and one queue slot: a hash takes tens of

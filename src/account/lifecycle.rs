@@ -109,8 +109,8 @@ fn transition(
 }
 
 impl Accounts {
-    /// Uses the password and account policies of `profile`. The hasher's parameters should be at
-    /// least the policy's (`needs_rehash` compares stored hashes with the hasher's parameters).
+    /// Uses the password and account policies of `profile`. The hasher's parameters must be at
+    /// least the policy's `hashing` parameters.
     pub fn new(profile: &Profile, hasher: Hasher) -> Result<Self, AccountError> {
         Self::with_policies(profile.password.clone(), profile.account.clone(), hasher)
     }
@@ -123,6 +123,16 @@ impl Accounts {
     ) -> Result<Self, AccountError> {
         password.validate()?;
         account.validate()?;
+        let (have, want) = (hasher.params(), password.hashing);
+        if have.m_cost_kib < want.m_cost_kib
+            || have.t_cost < want.t_cost
+            || have.p_cost < want.p_cost
+        {
+            return Err(PolicyError::Hashing(
+                "the hasher is weaker than the policy's hashing parameters",
+            )
+            .into());
+        }
         Ok(Self {
             password,
             account,
@@ -265,7 +275,8 @@ impl Accounts {
     /// forced), same-as-current (PW-SAME-AS-PREVIOUS) and history (PW-HISTORY), and reports all
     /// violations together. On success the old hash moves into the history unless it was a
     /// random temporary password, the history is trimmed to its depth, and the forced change is
-    /// cleared.
+    /// cleared. A stored history entry that cannot be read (malformed, or made with a pepper
+    /// that is no longer configured) cannot match and is skipped.
     pub fn change_password(
         &self,
         record: &mut AccountRecord,
