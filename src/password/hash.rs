@@ -360,6 +360,11 @@ impl Engine {
     /// Whether `stored` is weaker than what [`hash`](Self::hash) would produce now.
     pub(crate) fn needs_rehash(&self, stored: &PasswordHash) -> Result<bool, HashError> {
         let (phc, params) = self.parse(stored)?;
+        self.weaker(&phc, &params)
+    }
+
+    /// Whether a parsed stored hash is weaker than the current parameters and pepper.
+    fn weaker(&self, phc: &Phc<'_>, params: &Params) -> Result<bool, HashError> {
         let mut salt_buf = [0u8; 64];
         let salt_len = phc
             .salt
@@ -409,13 +414,12 @@ impl Engine {
         let mut out = zeroize::Zeroizing::new(vec![0u8; expected.len()]);
         let blocks = params.block_count();
         // The algorithm, version and parameters come from the stored hash.
+        let needs_rehash = self.weaker(&phc, &params)?;
         let argon = Self::argon2(pepper, algorithm, version, params)?;
         self.run(&argon, blocks, (pw.as_bytes(), salt), &mut out, scratch)?;
         let actual = Output::new(&out).map_err(|_| HashError::Malformed)?;
         if actual == expected {
-            Ok(Verification::Match {
-                needs_rehash: self.needs_rehash(stored)?,
-            })
+            Ok(Verification::Match { needs_rehash })
         } else {
             Ok(Verification::Mismatch)
         }

@@ -73,7 +73,14 @@ impl PersonalInfo {
         let nfkc = super::normalize::nfkc(raw);
         let token = alnum_fold(&nfkc);
         let min = if token.chars().all(is_cjk) { 2 } else { 3 };
-        if token.chars().count() >= min && !self.tokens.iter().any(|(_, t)| *t == token) {
+        if token.chars().count() >= min {
+            self.push_token(field, token);
+        }
+    }
+
+    /// Adds a folded token unless an equal one is already there.
+    fn push_token(&mut self, field: PersonalField, token: String) {
+        if !self.tokens.iter().any(|(_, t)| *t == token) {
             self.tokens.push((field, token));
         }
     }
@@ -161,10 +168,8 @@ impl PersonalInfo {
             forms.push(format!("{roc:03}{m:02}{d:02}"));
         }
         for f in forms {
-            // Birthday tokens are digits: push without the length floor's CJK special case.
-            if !self.tokens.iter().any(|(_, t)| *t == fold(&f)) {
-                self.tokens.push((PersonalField::Birthday, fold(&f)));
-            }
+            // All forms have four digits or more: no length floor needed.
+            self.push_token(PersonalField::Birthday, fold(&f));
         }
         self
     }
