@@ -4,5 +4,6 @@
 pub mod account;
 pub mod clock;
 pub mod control;
+pub mod crypto;
 pub mod identifier;
 pub mod password;
