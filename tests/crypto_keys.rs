@@ -129,7 +129,7 @@ fn key_file_negative_table() {
             line.replacen(&fixed_key(1).id().to_string(), "zz", 1),
             "bad ID",
         ),
-        (format!("{head}"), "no key"),
+        (head.to_string(), "no key"),
     ];
     for (text, why) in cases {
         assert!(MasterKey::parse_key_file(&text).is_err(), "{why}");

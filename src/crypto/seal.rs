@@ -37,6 +37,9 @@ pub enum SealError {
     /// The plaintext is too large to seal, or not UTF-8 where a string was expected.
     #[error("plaintext too large or not UTF-8")]
     Plaintext,
+    /// The operating system's random source failed; nothing was sealed.
+    #[error("random source unavailable")]
+    Random,
 }
 
 fn aad(key: KeyId, purpose: Purpose, context: &str) -> Vec<u8> {
@@ -69,7 +72,7 @@ impl Keyring {
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng
             .try_fill_bytes(&mut nonce)
-            .map_err(|_| SealError::Plaintext)?;
+            .map_err(|_| SealError::Random)?;
         let aad = aad(key.id(), purpose, context);
         let ct = cipher
             .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
