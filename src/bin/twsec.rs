@@ -1,9 +1,20 @@
-//! `twsec`: check, hash and generate passwords against a Taiwanese regulation profile.
+//! `twsec`: check, hash and generate passwords against a Taiwanese regulation profile; create
+//! key files, seal configuration secrets and encrypt backups.
 //!
 //! ```text
 //! twsec password check --profile NAME [--account NAME] [--personal KEY=VALUE]... [--lang zh-TW|en] [--json]
 //! twsec password hash [--profile NAME] [--pepper-file FILE --pepper-id ID]
 //! twsec password generate --profile NAME [--account NAME] [--personal KEY=VALUE]...
+//! twsec keygen --out FILE [--passphrase]
+//! twsec seal   KEYS [--context NAME]
+//! twsec unseal KEYS [OLD-KEYS] [--context NAME]
+//! twsec backup encrypt KEYS [--chunk-size BYTES] IN [OUT]
+//! twsec backup decrypt KEYS [OLD-KEYS] IN [OUT]
+//! twsec backup verify  KEYS [OLD-KEYS] IN
+//! twsec backup rewrap  KEYS [OLD-KEYS] [--chunk-size BYTES] IN [OUT]
+//!
+//! KEYS:     --key-file FILE [--passphrase-env VAR]
+//! OLD-KEYS: --old-key-file FILE... [--old-passphrase-env VAR]
 //! ```
 //!
 //! # Input
@@ -37,13 +48,67 @@
 //! Prints one random password that the profile accepts and that contains none of the
 //! `--account` and `--personal` information.
 //!
+//! # `keygen`
+//! Creates `--out FILE` (mode 0600; an existing file is never overwritten) holding a new random
+//! 256-bit key, and prints its key ID (16 hex digits). With `--passphrase` the key is derived
+//! with argon2id from a passphrase read from standard input (one trailing newline removed, at
+//! most 64 KiB, at least 12 characters); the file then keeps only the salt and the parameters.
+//!
+//! # Key files
+//! `--key-file FILE` is the key for new data (`seal`, `backup encrypt`, `backup rewrap`); in
+//! `unseal`, `backup decrypt` and `backup verify` it is simply one key that may open the input.
+//! `--old-key-file FILE` (repeatable) adds a retired key, which opens what it sealed or
+//! encrypted and is never used for new data. On Unix a key file that group or others may access
+//! is refused (`chmod 600`). A passphrase key file takes its passphrase from the environment
+//! variable named by `--passphrase-env VAR` (never from the command line, and not from standard
+//! input, which carries the data); passphrase key files among `--old-key-file` take theirs from
+//! `--old-passphrase-env VAR`, or else from `--passphrase-env`. A key file that is not a
+//! passphrase key file ignores them.
+//!
+//! # `seal` and `unseal`
+//! `seal` reads a secret from standard input (one trailing newline removed, at most 64 KiB,
+//! UTF-8: sealed configuration secrets are opened as strings) and prints the sealed string
+//! `twsec:v1:<key-id>:<base64>` (AES-256-GCM under the key's configuration sub-key). The
+//! `--context NAME` (default: empty), such as the name of the configuration field, is bound into
+//! the sealed string: `unseal` must be given the same context, and the application opens it with
+//! `SealedString::open(&keyring, NAME)`. `unseal` reads the sealed string from standard input
+//! (surrounding whitespace ignored) and prints the secret followed by one newline.
+//!
+//! # `backup`
+//! Streaming AES-256-GCM (`twsec::crypto::backup`): any size, memory bounded by the chunk size.
+//! IN and OUT are files, or `-` for standard input and output; OUT defaults to `-`. An OUT file
+//! is never overwritten (except by `rewrap` when OUT is IN itself: the backup is then replaced
+//! only once it has been rewrapped in full). It is written to a temporary file in its directory
+//! (mode 0600) and renamed to OUT only on success: a damaged backup leaves no plaintext behind.
+//! After writing to a file, `encrypt`, `decrypt` and `rewrap` print the same line as `verify`;
+//! after writing to standard output they print nothing.
+//!
+//! * `encrypt`: IN encrypted under `--key-file`. `--chunk-size BYTES` (64 to 4M; `K` and `M`
+//!   suffixes count KiB and MiB; default 256K). A backup is not written to a terminal.
+//! * `decrypt`: the plaintext of IN. To standard output each chunk is written only after it has
+//!   authenticated, but a later failure cannot take back the chunks already written: the exit
+//!   status is then 1 and the message says how many bytes were written and must be discarded.
+//!   Decrypt to a file to get all or nothing.
+//! * `verify`: the restore test: decrypts and authenticates IN, discards the plaintext, prints
+//!   `ok bytes=<size> chunks=<n> key=<key-id> sha256=<hex>` (the SHA-256 of the plaintext, as
+//!   `sha256sum` prints it).
+//! * `rewrap`: IN re-encrypted under `--key-file` (key rotation); the key that encrypted IN is
+//!   given with `--old-key-file`. `--chunk-size` as for `encrypt` (the default, not IN's); not
+//!   written to a terminal either.
+//!
 //! # Exit status
 //! * 0: accepted / done.
-//! * 1: the password was refused (rejected by `check`; empty, too long or not UTF-8 for `hash`).
+//! * 1: the input was refused: the password (rejected by `check`; empty, too long or not UTF-8
+//!   for `hash`); the passphrase of `keygen` (too short, too long, not UTF-8); the secret of
+//!   `seal` (too long, not UTF-8); a sealed string or a backup that is malformed, altered,
+//!   truncated, followed by other data, or made with a key that was not given (unknown key ID).
 //! * 2: the command could not run: usage error, unknown profile, malformed `--personal`, unknown
-//!   personal key, bad birthday, unusable pepper file, I/O error.
+//!   personal key, bad birthday, unusable pepper file, unusable key file (missing, malformed,
+//!   accessible by group or others, wrong or missing passphrase), output file that exists, I/O
+//!   error.
 //!
-//! Errors are written to standard error as `twsec: <reason>`.
+//! Errors are written to standard error as `twsec: <reason>`; no message contains a password,
+//! secret, passphrase, key or plaintext.
 
 use std::io::{self, Write as _};
 use std::path::PathBuf;
@@ -55,16 +120,23 @@ use twsec::control::ProfileName;
 use twsec::password::{Lang, PersonalInfo};
 
 // The root of a binary in `src/bin/` looks for modules in `src/bin/`: point at `src/bin/twsec/`.
+#[path = "twsec/backup.rs"]
+mod backup;
 #[path = "twsec/commands.rs"]
 mod commands;
 #[path = "twsec/input.rs"]
 mod input;
+#[path = "twsec/keys.rs"]
+mod keys;
 #[path = "twsec/pepper.rs"]
 mod pepper;
 #[path = "twsec/personal.rs"]
 mod personal;
+#[path = "twsec/seal.rs"]
+mod seal;
 
-/// Check, hash and generate passwords against a Taiwanese regulation profile.
+/// Check, hash and generate passwords against a Taiwanese regulation profile; key files, sealed
+/// configuration secrets and encrypted backups.
 #[derive(Debug, Parser)]
 #[command(name = "twsec", version)]
 struct Cli {
@@ -77,6 +149,15 @@ enum Command {
     /// Password policy: check, hash, generate.
     #[command(subcommand)]
     Password(PasswordCommand),
+    /// Create a key file (mode 0600) and print its key ID.
+    Keygen(keys::KeygenArgs),
+    /// Seal the secret on stdin for a configuration file; prints `twsec:v1:…`.
+    Seal(seal::SealArgs),
+    /// Open the sealed value on stdin; prints the secret.
+    Unseal(seal::UnsealArgs),
+    /// Encrypted backups: encrypt, decrypt, verify, rewrap.
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,7 +231,7 @@ struct GenerateArgs {
     identity: Identity,
 }
 
-/// Exit status 1: the password was refused.
+/// Exit status 1: the input (password, sealed string, backup) was refused.
 const REFUSED: u8 = 1;
 /// Exit status 2: the command could not run.
 const USAGE: u8 = 2;
@@ -191,6 +272,10 @@ fn main() -> ExitCode {
         Command::Password(PasswordCommand::Check(args)) => commands::check(&args),
         Command::Password(PasswordCommand::Hash(args)) => commands::hash(&args),
         Command::Password(PasswordCommand::Generate(args)) => commands::generate(&args),
+        Command::Keygen(args) => keys::keygen(&args),
+        Command::Seal(args) => seal::seal(&args),
+        Command::Unseal(args) => seal::unseal(&args),
+        Command::Backup(command) => backup::run_command(&command),
     };
     match result {
         Ok(status) => status,

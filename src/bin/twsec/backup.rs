@@ -1,0 +1,349 @@
+//! `twsec backup encrypt|decrypt|verify|rewrap`: streaming encrypted backups.
+
+use std::fs::File;
+use std::io::{self, ErrorKind, IsTerminal as _, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use twsec::crypto::backup::{
+    self, BackupError, BackupOptions, BackupSummary, MAX_CHUNK_SIZE, MIN_CHUNK_SIZE,
+};
+
+use crate::Fail;
+use crate::keys::{KeyArgs, RingArgs};
+
+/// `twsec backup …`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Encrypt IN under the key of --key-file into OUT.
+    Encrypt(EncryptArgs),
+    /// Decrypt the backup IN into OUT; a file OUT appears only once the whole backup verified.
+    Decrypt(DecryptArgs),
+    /// Decrypt the backup IN, discarding the plaintext (the restore test); prints
+    /// `ok bytes=… chunks=… key=… sha256=…`.
+    Verify(VerifyArgs),
+    /// Re-encrypt the backup IN under the key of --key-file (key rotation) into OUT.
+    Rewrap(RewrapArgs),
+}
+
+/// The input: a file, or `-` for standard input.
+#[derive(Debug, Args)]
+struct InArg {
+    /// The input file, or - for standard input.
+    #[arg(value_name = "IN")]
+    input: PathBuf,
+}
+
+/// The input and the output.
+#[derive(Debug, Args)]
+struct InOutArgs {
+    #[command(flatten)]
+    input: InArg,
+    /// The output file, created and never overwritten (`rewrap` may replace IN itself), or -
+    /// for standard output.
+    #[arg(value_name = "OUT", default_value = "-")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EncryptArgs {
+    #[command(flatten)]
+    key: KeyArgs,
+    /// Plaintext bytes per chunk: 64 to 4M (a K or M suffix counts in KiB or MiB). Default 256K.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    chunk_size: Option<usize>,
+    #[command(flatten)]
+    files: InOutArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DecryptArgs {
+    #[command(flatten)]
+    keys: RingArgs,
+    #[command(flatten)]
+    files: InOutArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    keys: RingArgs,
+    #[command(flatten)]
+    input: InArg,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RewrapArgs {
+    #[command(flatten)]
+    keys: RingArgs,
+    /// Plaintext bytes per chunk of the new backup: 64 to 4M (a K or M suffix counts in KiB or
+    /// MiB). Default 256K, whatever the input's.
+    #[arg(long, value_name = "BYTES", value_parser = parse_size)]
+    chunk_size: Option<usize>,
+    #[command(flatten)]
+    files: InOutArgs,
+}
+
+/// A byte count: digits, optionally followed by `K`/`KiB` or `M`/`MiB`.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (digits, suffix) = s.split_at(split);
+    let unit: usize = match suffix {
+        "" => 1,
+        "K" | "k" | "KiB" => 1024,
+        "M" | "MiB" => 1024 * 1024,
+        _ => return Err("expected a number of bytes, such as 65536, 64K or 1M".to_owned()),
+    };
+    digits
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(unit))
+        .ok_or_else(|| "expected a number of bytes, such as 65536, 64K or 1M".to_owned())
+}
+
+fn options(chunk_size: Option<usize>) -> Result<BackupOptions, Fail> {
+    match chunk_size {
+        None => Ok(BackupOptions::default()),
+        Some(n) => BackupOptions::with_chunk_size(n).map_err(|_| {
+            Fail::usage(format!(
+                "--chunk-size: must be between {MIN_CHUNK_SIZE} and {MAX_CHUNK_SIZE} bytes"
+            ))
+        }),
+    }
+}
+
+/// `-`: standard input or output.
+fn is_std(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A failed backup operation: 1 when the backup itself was refused, 2 otherwise.
+fn backup_fail(e: &BackupError) -> Fail {
+    match e {
+        BackupError::NotABackup
+        | BackupError::UnsupportedVersion(_)
+        | BackupError::BadHeader(_)
+        | BackupError::UnknownKey(_)
+        | BackupError::Authentication { .. }
+        | BackupError::Truncated
+        | BackupError::TrailingData => Fail::refused(e.to_string()),
+        _ => Fail::usage(e.to_string()),
+    }
+}
+
+/// Opens the input file, for a message that names it.
+fn open_input(path: &Path) -> Result<File, Fail> {
+    File::open(path).map_err(|e| Fail::usage(format!("cannot open {}: {e}", path.display())))
+}
+
+/// The input: standard input for `-`, else the file.
+fn reader(path: &Path) -> Result<Box<dyn Read>, Fail> {
+    if is_std(path) {
+        Ok(Box::new(io::stdin().lock()))
+    } else {
+        Ok(Box::new(open_input(path)?))
+    }
+}
+
+/// Counts the bytes written through it.
+struct Counting<W> {
+    inner: W,
+    written: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Runs `write` into standard output. A failure after output was written says that it is
+/// incomplete.
+fn to_stdout(
+    write: impl FnOnce(&mut dyn Write) -> Result<BackupSummary, BackupError>,
+) -> Result<BackupSummary, Fail> {
+    let mut out = Counting {
+        inner: io::stdout().lock(),
+        written: 0,
+    };
+    let result = write(&mut out).and_then(|summary| {
+        out.flush()?;
+        Ok(summary)
+    });
+    result.map_err(|e| {
+        let mut fail = backup_fail(&e);
+        if out.written > 0 {
+            fail.reason.push_str(&format!(
+                "; the {} bytes already written to standard output are incomplete: discard them",
+                out.written
+            ));
+        }
+        fail
+    })
+}
+
+/// Whether anything (even a dangling symbolic link) is at `path`.
+fn occupied(path: &Path) -> Result<bool, BackupError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Runs `write` into a new temporary file (mode 0600) next to `target` and renames it onto
+/// `target` once it succeeded; never replaces an existing file, leaves nothing on failure. As
+/// the library's `*_file` functions do, for input from standard input.
+fn to_new_file(
+    target: &Path,
+    write: impl FnOnce(&mut File) -> Result<BackupSummary, BackupError>,
+) -> Result<BackupSummary, BackupError> {
+    let output_exists = || BackupError::OutputExists(target.display().to_string());
+    if occupied(target)? {
+        return Err(output_exists());
+    }
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let summary = write(tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    // On failure the error holds the temporary file, and dropping it removes it.
+    tmp.persist_noclobber(target).map_err(|e| {
+        if e.error.kind() == ErrorKind::AlreadyExists {
+            output_exists()
+        } else {
+            BackupError::Io(e.error)
+        }
+    })?;
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        // Best effort: the contents are synced and the rename is done.
+        let _ = d.sync_all();
+    }
+    Ok(summary)
+}
+
+/// The ways a command reaches its output.
+struct Ops<F, S> {
+    /// File to file: the library's atomic `*_file` function.
+    files: F,
+    /// A stream to a stream.
+    stream: S,
+}
+
+/// Runs a backup operation from `input` to `output` (either may be `-`). Returns the summary
+/// and whether it went to a file.
+fn run<F, S>(
+    input: &Path,
+    output: &Path,
+    binary: bool,
+    ops: Ops<F, S>,
+) -> Result<Option<BackupSummary>, Fail>
+where
+    F: FnOnce(&Path, &Path) -> Result<BackupSummary, BackupError>,
+    S: FnOnce(Box<dyn Read>, &mut dyn Write) -> Result<BackupSummary, BackupError>,
+{
+    if is_std(output) {
+        if binary && io::stdout().is_terminal() {
+            return Err(Fail::usage(
+                "refusing to write a backup to a terminal; give OUT or redirect standard output",
+            ));
+        }
+        let src = reader(input)?;
+        to_stdout(|out| (ops.stream)(src, out)).map(|_| None)
+    } else if is_std(input) {
+        let src = reader(input)?;
+        to_new_file(output, |out| (ops.stream)(src, out))
+            .map(Some)
+            .map_err(|e| backup_fail(&e))
+    } else {
+        // Open it once for a message naming it; the library opens it again.
+        drop(open_input(input)?);
+        (ops.files)(input, output)
+            .map(Some)
+            .map_err(|e| backup_fail(&e))
+    }
+}
+
+/// Prints `ok bytes=… chunks=… key=… sha256=…`.
+fn print_summary(summary: &BackupSummary) -> Result<(), Fail> {
+    let mut out = io::stdout().lock();
+    writeln!(
+        out,
+        "ok bytes={} chunks={} key={} sha256={}",
+        summary.plaintext_bytes,
+        summary.chunks,
+        summary.key_id,
+        summary.sha256_hex()
+    )
+    .and_then(|()| out.flush())
+    .map_err(|e| Fail::output(&e))
+}
+
+/// Prints the summary of what went to a file (nothing after output to standard output).
+fn done(summary: Option<BackupSummary>) -> Result<ExitCode, Fail> {
+    if let Some(summary) = summary {
+        print_summary(&summary)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) fn run_command(command: &BackupCommand) -> Result<ExitCode, Fail> {
+    match command {
+        BackupCommand::Encrypt(args) => encrypt(args),
+        BackupCommand::Decrypt(args) => decrypt(args),
+        BackupCommand::Verify(args) => verify(args),
+        BackupCommand::Rewrap(args) => rewrap(args),
+    }
+}
+
+fn encrypt(args: &EncryptArgs) -> Result<ExitCode, Fail> {
+    let options = options(args.chunk_size)?;
+    let ring = args.key.keyring()?;
+    let ops = Ops {
+        files: |i: &Path, o: &Path| backup::encrypt_file(&ring, i, o, &options),
+        stream: |i: Box<dyn Read>, o: &mut dyn Write| backup::encrypt(&ring, i, o, &options),
+    };
+    done(run(&args.files.input.input, &args.files.output, true, ops)?)
+}
+
+fn decrypt(args: &DecryptArgs) -> Result<ExitCode, Fail> {
+    let ring = args.keys.keyring()?;
+    let ops = Ops {
+        files: |i: &Path, o: &Path| backup::decrypt_file(&ring, i, o),
+        stream: |i: Box<dyn Read>, o: &mut dyn Write| backup::decrypt(&ring, i, o),
+    };
+    done(run(
+        &args.files.input.input,
+        &args.files.output,
+        false,
+        ops,
+    )?)
+}
+
+fn verify(args: &VerifyArgs) -> Result<ExitCode, Fail> {
+    let ring = args.keys.keyring()?;
+    let src = reader(&args.input.input)?;
+    let summary = backup::verify(&ring, src).map_err(|e| backup_fail(&e))?;
+    print_summary(&summary)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rewrap(args: &RewrapArgs) -> Result<ExitCode, Fail> {
+    let options = options(args.chunk_size)?;
+    let ring = args.keys.keyring()?;
+    let ops = Ops {
+        files: |i: &Path, o: &Path| backup::rewrap_file(&ring, i, o, &options),
+        stream: |i: Box<dyn Read>, o: &mut dyn Write| backup::rewrap(&ring, i, o, &options),
+    };
+    done(run(&args.files.input.input, &args.files.output, true, ops)?)
+}
