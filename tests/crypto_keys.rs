@@ -383,3 +383,37 @@ proptest! {
         let _ = SealedString::new(s);
     }
 }
+
+#[test]
+fn load_any_reads_both_kinds_and_names_the_file() {
+    let dir = TempDir::new();
+    let plain = dir.path("plain.key");
+    let pass_path = dir.path("pass.key");
+    let key = MasterKey::generate();
+    key.write_new(&plain).unwrap();
+    let pass = SecretString::from("correct horse battery staple");
+    let (file, derived) = PassphraseKeyFile::create(&pass).unwrap();
+    file.write_new(&pass_path).unwrap();
+    assert_eq!(MasterKey::load_any(&plain, None).unwrap().id(), key.id());
+    assert_eq!(
+        MasterKey::load_any(&plain, Some(&pass)).unwrap().id(),
+        key.id()
+    );
+    assert_eq!(
+        MasterKey::load_any(&pass_path, Some(&pass)).unwrap().id(),
+        derived.id()
+    );
+    assert!(
+        matches!(MasterKey::load_any(&pass_path, None), Err(KeyError::NeedsPassphrase(p)) if p.contains("pass.key"))
+    );
+    // A malformed file is named in the error.
+    let junk = dir.path("junk.key");
+    MasterKey::generate().write_new(&junk).unwrap();
+    std::fs::write(&junk, "not a key\n").unwrap();
+    let err = MasterKey::load(&junk).unwrap_err();
+    assert!(matches!(err, KeyError::MalformedFile { .. }), "{err}");
+    assert!(err.to_string().contains("junk.key"), "{err}");
+    // A missing file too.
+    let err = MasterKey::load(&dir.path("missing.key")).unwrap_err();
+    assert!(err.to_string().contains("missing.key"), "{err}");
+}

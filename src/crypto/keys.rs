@@ -51,7 +51,9 @@ pub enum KeyError {
         source: std::io::Error,
     },
     /// The key file may be read by other users.
-    #[error("key file {path} is accessible by group or others (mode {mode:o}); run: chmod 600 {path}")]
+    #[error(
+        "key file {path} is accessible by group or others (mode {mode:o}); run: chmod 600 {path}"
+    )]
     Permissions {
         /// The file.
         path: String,
@@ -62,8 +64,18 @@ pub enum KeyError {
     #[error("key file {0} already exists; refusing to overwrite a key")]
     Exists(String),
     /// The text is not a key file of a supported version.
-    #[error("not a twsec key file (expected a line 'twsec-key:v1:…' or 'twsec-passphrase-key:v1:…'): {0}")]
+    #[error(
+        "not a twsec key file (expected a line 'twsec-key:v1:…' or 'twsec-passphrase-key:v1:…'): {0}"
+    )]
     Malformed(&'static str),
+    /// The file is not a key file of a supported version.
+    #[error("key file {path}: not a twsec key file: {reason}")]
+    MalformedFile {
+        /// The file.
+        path: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The stored key ID does not match the key (corrupted file).
     #[error("key file is corrupt: key ID {stored} does not match its key")]
     IdMismatch {
@@ -225,14 +237,20 @@ fn read_private(path: &Path) -> Result<Zeroizing<String>, KeyError> {
         }
     }
     if !meta.is_file() {
-        return Err(KeyError::Malformed("not a regular file"));
+        return Err(KeyError::MalformedFile {
+            path: path_str(path),
+            reason: "not a regular file",
+        });
     }
     let mut text = Zeroizing::new(String::new());
     file.take(MAX_KEY_FILE + 1)
         .read_to_string(&mut text)
         .map_err(io)?;
     if text.len() as u64 > MAX_KEY_FILE {
-        return Err(KeyError::Malformed("file too large"));
+        return Err(KeyError::MalformedFile {
+            path: path_str(path),
+            reason: "file too large",
+        });
     }
     Ok(text)
 }
@@ -347,17 +365,34 @@ impl MasterKey {
 
     /// Loads a key file, refusing one that group or others may access.
     pub fn load(path: &Path) -> Result<Self, KeyError> {
-        let text = read_private(path)?;
-        Self::parse_key_file(&text).map_err(|e| match e {
-            KeyError::NeedsPassphrase(_) => KeyError::NeedsPassphrase(path_str(path)),
-            other => other,
-        })
+        Self::load_any(path, None)
     }
 
     /// Loads a passphrase key file and derives its key.
     pub fn load_with_passphrase(path: &Path, passphrase: &SecretString) -> Result<Self, KeyError> {
+        Self::load_any(path, Some(passphrase))
+    }
+
+    /// Loads either kind of key file: a passphrase key file needs `passphrase`, a plain key
+    /// file ignores it. Group- or world-accessible files are refused; errors name the file.
+    pub fn load_any(path: &Path, passphrase: Option<&SecretString>) -> Result<Self, KeyError> {
         let text = read_private(path)?;
-        PassphraseKeyFile::parse(&text)?.derive(passphrase)
+        let in_file = |e| match e {
+            KeyError::Malformed(reason) => KeyError::MalformedFile {
+                path: path_str(path),
+                reason,
+            },
+            KeyError::NeedsPassphrase(_) => KeyError::NeedsPassphrase(path_str(path)),
+            other => other,
+        };
+        let is_passphrase_file = key_line(&text)
+            .map_err(in_file)?
+            .starts_with(PASSPHRASE_PREFIX);
+        match (is_passphrase_file, passphrase) {
+            (false, _) => Self::parse_key_file(&text).map_err(in_file),
+            (true, Some(p)) => PassphraseKeyFile::parse(&text).map_err(in_file)?.derive(p),
+            (true, None) => Err(KeyError::NeedsPassphrase(path_str(path))),
+        }
     }
 
     /// Writes this key to a new file with mode 0600; an existing file is never overwritten.
@@ -407,7 +442,8 @@ impl PassphraseKeyFile {
     fn derive_unchecked(&self, passphrase: &SecretString) -> Result<MasterKey, KeyError> {
         let params = argon2::Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(KEY_LEN))
             .map_err(|_| KeyError::Malformed("argon2 parameters out of range"))?;
-        let argon = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+        let argon =
+            argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
         let pw = crate::password::nfkc_secret(passphrase.expose_secret());
         let mut key = Box::new([0u8; KEY_LEN]);
         argon
@@ -457,19 +493,25 @@ impl PassphraseKeyFile {
             parts.next(),
             parts.next(),
         ) else {
-            return Err(KeyError::Malformed("expected <id>:argon2id:<params>:<salt>"));
+            return Err(KeyError::Malformed(
+                "expected <id>:argon2id:<params>:<salt>",
+            ));
         };
         let id = KeyId::parse(id).ok_or(KeyError::Malformed("key ID is not 16 hex digits"))?;
         let mut mtp = [None; 3];
         for kv in params.split(',') {
-            let (k, v) = kv.split_once('=').ok_or(KeyError::Malformed("parameters"))?;
+            let (k, v) = kv
+                .split_once('=')
+                .ok_or(KeyError::Malformed("parameters"))?;
             let slot = match k {
                 "m" => 0,
                 "t" => 1,
                 "p" => 2,
                 _ => return Err(KeyError::Malformed("unknown parameter")),
             };
-            let v: u32 = v.parse().map_err(|_| KeyError::Malformed("parameter value"))?;
+            let v: u32 = v
+                .parse()
+                .map_err(|_| KeyError::Malformed("parameter value"))?;
             if mtp[slot].replace(v).is_some() {
                 return Err(KeyError::Malformed("repeated parameter"));
             }
@@ -477,7 +519,9 @@ impl PassphraseKeyFile {
         let [Some(m), Some(t), Some(p)] = mtp else {
             return Err(KeyError::Malformed("missing parameter"));
         };
-        if !(19 * 1024..=1024 * 1024).contains(&m) || !(1..=64).contains(&t) || !(1..=16).contains(&p)
+        if !(19 * 1024..=1024 * 1024).contains(&m)
+            || !(1..=64).contains(&t)
+            || !(1..=16).contains(&p)
         {
             return Err(KeyError::Malformed("parameters out of bounds"));
         }
@@ -526,7 +570,8 @@ impl Keyring {
         self
     }
 
-    /// Loads the active key file and retired key files.
+    /// Loads the active key file and retired key files (plain key files; see
+    /// [`MasterKey::load_any`] for passphrase key files).
     pub fn load(active: &Path, retired: &[&Path]) -> Result<Self, KeyError> {
         let mut ring = Self::new(MasterKey::load(active)?);
         for path in retired {
