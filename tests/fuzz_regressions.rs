@@ -1,10 +1,26 @@
-//! Replays the committed fuzz corpus (`fuzz/corpus-regressions/password_check/`) through the same
-//! invariants as the `password_check` fuzz target, on the stable toolchain and in the normal test
-//! suite. Every crash the fuzzer finds goes into that directory, minimised, with its fix (the
-//! first one, a panic in `PersonalInfo::national_id` on multi-byte input, is `national-id-10-bytes-non-ascii-first-*` there).
+//! Replays the committed fuzz corpora (`fuzz/corpus-regressions/<target>/`) through the same
+//! invariants as the fuzz targets (`password_check`, `backup_reader`, `sealed_decoder`), on the
+//! stable toolchain and in the normal test suite. Every crash the fuzzer finds goes into its
+//! target's directory, minimised, with its fix (the first one, a panic in
+//! `PersonalInfo::national_id` on multi-byte input, is `national-id-10-bytes-non-ascii-first-*`
+//! in `password_check/`).
+//!
+//! The seeds of `backup_reader/` and `sealed_decoder/` (genuine values under the targets' fixed
+//! test key, so the fuzzer gets past the header and the key lookup, and damaged ones) are written
+//! by the ignored test `write_seed_corpora`:
+//!
+//! ```text
+//! cargo test --test fuzz_regressions -- --ignored write_seed_corpora
+//! ```
 
 #[path = "../fuzz/fuzz_targets/common.rs"]
 mod common;
+
+#[path = "../fuzz/fuzz_targets/backup_common.rs"]
+mod backup_common;
+
+#[path = "../fuzz/fuzz_targets/sealed_common.rs"]
+mod sealed_common;
 
 use std::path::{Path, PathBuf};
 
@@ -23,26 +39,189 @@ fn corpus(name: &str) -> Vec<PathBuf> {
 }
 
 /// Runs every file through the invariants and names each one that breaks them.
-fn replay(files: &[PathBuf]) {
+fn replay(files: &[PathBuf], check_input: fn(&[u8])) {
     let failed: Vec<String> = files
         .iter()
         .filter(|path| {
             let data = std::fs::read(path).expect("corpus file");
             // The assertion message is printed by the panic hook; this names the input.
-            std::panic::catch_unwind(|| common::check_input(&data)).is_err()
+            std::panic::catch_unwind(|| check_input(&data)).is_err()
         })
         .map(|path| path.display().to_string())
         .collect();
     assert!(failed.is_empty(), "invariants violated by {failed:#?}");
 }
 
-#[test]
-fn password_check_corpus_holds_invariants() {
-    let files = corpus("password_check");
+/// The corpus of `target`, checked to be there (at least 10 files).
+fn committed_corpus(target: &str) -> Vec<PathBuf> {
+    let files = corpus(target);
     assert!(
         files.len() >= 10,
-        "only {} files in fuzz/corpus-regressions/password_check/: the corpus is missing",
+        "only {} files in fuzz/corpus-regressions/{target}/: the corpus is missing",
         files.len()
     );
-    replay(&files);
+    files
+}
+
+#[test]
+fn password_check_corpus_holds_invariants() {
+    replay(&committed_corpus("password_check"), common::check_input);
+}
+
+#[test]
+fn backup_reader_corpus_holds_invariants() {
+    let files = committed_corpus("backup_reader");
+    replay(&files, backup_common::check_input);
+    // The genuine seeds still open: the fuzzer starts from real backups.
+    let ring = backup_common::keyring();
+    let genuine = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
+        })
+        .filter(|p| {
+            let data = std::fs::read(p).expect("corpus file");
+            twsec::crypto::backup::verify(&ring, &data[..]).is_ok()
+        })
+        .count();
+    assert!(genuine >= 4, "only {genuine} genuine backups open");
+}
+
+#[test]
+fn sealed_decoder_corpus_holds_invariants() {
+    let files = committed_corpus("sealed_decoder");
+    replay(&files, sealed_common::check_input);
+    let ring = sealed_common::keyring();
+    let genuine = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
+        })
+        .filter(|p| {
+            let data = std::fs::read(p).expect("corpus file");
+            let text = String::from_utf8(data).expect("genuine seeds are UTF-8");
+            let (context, sealed) = text
+                .split_once('\u{1f}')
+                .unwrap_or((sealed_common::DEFAULT_CONTEXT, &text));
+            ring.open(twsec::crypto::Purpose::ConfigSeal, context, sealed)
+                .is_ok()
+        })
+        .count();
+    assert!(genuine >= 3, "only {genuine} genuine sealed values open");
+}
+
+/// Writes the seed corpora of `backup_reader` and `sealed_decoder` (new salts and nonces each
+/// time, so run it only to add seeds, then commit the files).
+#[test]
+#[ignore = "writes into fuzz/corpus-regressions/; run by hand to regenerate the seeds"]
+fn write_seed_corpora() {
+    use twsec::crypto::backup::{self, BackupOptions};
+
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus-regressions");
+    let write = |target: &str, name: &str, data: &[u8]| {
+        let dir = root.join(target);
+        std::fs::create_dir_all(&dir).expect("corpus directory");
+        std::fs::write(dir.join(name), data).expect("seed file");
+    };
+
+    let ring = backup_common::keyring();
+    let make = |len: usize, chunk_size: usize| {
+        let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let mut out = Vec::new();
+        let options = BackupOptions::with_chunk_size(chunk_size).expect("chunk size");
+        backup::encrypt(&ring, &plain[..], &mut out, &options).expect("encrypt");
+        out
+    };
+    let two_chunks = make(100, 64);
+    let four_chunks = make(200, 64);
+    let full_last = make(128, 64);
+    let seeds: Vec<(&str, Vec<u8>)> = vec![
+        ("genuine-empty", make(0, 64)),
+        ("genuine-1-byte", make(1, 64)),
+        ("genuine-64-bytes-one-full-chunk", make(64, 64)),
+        ("genuine-100-bytes-chunk-64", two_chunks.clone()),
+        ("genuine-200-bytes-chunk-64", four_chunks.clone()),
+        ("genuine-128-bytes-full-last-chunk", full_last.clone()),
+        ("genuine-300-bytes-chunk-100", make(300, 100)),
+        (
+            "truncated-at-chunk-boundary",
+            four_chunks[..61 + 80].to_vec(),
+        ),
+        ("truncated-inside-header", four_chunks[..30].to_vec()),
+        ("header-only", four_chunks[..61].to_vec()),
+        (
+            "trailing-byte-after-full-last-chunk",
+            [&full_last[..], b"\0"].concat(),
+        ),
+        ("bit-flip-in-second-chunk", {
+            let mut b = two_chunks.clone();
+            b[61 + 80 + 3] ^= 1;
+            b
+        }),
+        ("version-2", {
+            let mut b = two_chunks.clone();
+            b[8] = 2;
+            b
+        }),
+        ("chunk-size-4GiB", {
+            let mut b = two_chunks.clone();
+            b[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
+            b
+        }),
+        ("magic-only", b"TWSECBAK".to_vec()),
+        ("not-a-backup", b"-- PostgreSQL database dump\n".to_vec()),
+    ];
+    for (name, data) in &seeds {
+        write("backup_reader", name, data);
+    }
+
+    let ring = sealed_common::keyring();
+    let seal = |context: &str, plain: &[u8]| {
+        ring.seal(twsec::crypto::Purpose::ConfigSeal, context, plain)
+            .expect("seal")
+    };
+    let default = seal(sealed_common::DEFAULT_CONTEXT, b"s3cret-db-pass");
+    let other_id = "0123456789abcdef";
+    let seeds: Vec<(&str, String)> = vec![
+        ("genuine-default-context", default.clone()),
+        (
+            "genuine-named-context",
+            format!("smtp.password\u{1f}{}", seal("smtp.password", b"hunter2")),
+        ),
+        (
+            "genuine-empty-plaintext",
+            format!("x\u{1f}{}", seal("x", b"")),
+        ),
+        (
+            "genuine-binary-plaintext",
+            format!("api.key\u{1f}{}", seal("api.key", &[0, 255, 7, 0x1f])),
+        ),
+        ("genuine-with-whitespace", format!("  {default}\n")),
+        ("wrong-context", format!("other.field\u{1f}{default}")),
+        (
+            "unknown-key",
+            default.replacen(&ring.active().id().to_string(), other_id, 1),
+        ),
+        ("truncated-base64", default[..default.len() - 4].to_string()),
+        (
+            "bad-base64",
+            format!("twsec:v1:{other_id}:!!!not-base64!!!"),
+        ),
+        (
+            "short-body",
+            format!("twsec:v1:{}:AAAA", ring.active().id()),
+        ),
+        ("prefix-only", "twsec:v1:".to_string()),
+        (
+            "bad-key-id",
+            "twsec:v1:XYZ:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".to_string(),
+        ),
+        ("version-2", default.replacen("twsec:v1:", "twsec:v2:", 1)),
+        ("plain-text", "just a password in clear".to_string()),
+    ];
+    for (name, text) in &seeds {
+        write("sealed_decoder", name, text.as_bytes());
+    }
 }
