@@ -91,6 +91,18 @@ control_ids! {
     AccReenable = "ACC-REENABLE",
     /// Disabling accounts (administrator, off-boarding, expired temporary accounts).
     AccDisable = "ACC-DISABLE",
+    /// 256-bit key files with private permissions, public key IDs, passphrase-derived keys.
+    CryKeyFile = "CRY-KEY-FILE",
+    /// A separate HKDF sub-key for every purpose of one master key.
+    CryKeySeparation = "CRY-KEY-SEPARATION",
+    /// Key rotation: one active key, retired keys kept for decryption, re-encryption.
+    CryKeyRotation = "CRY-KEY-ROTATION",
+    /// Secrets in configuration files sealed with AES-256-GCM, bound to purpose and field.
+    CrySealedValue = "CRY-SEALED-VALUE",
+    /// Backup files encrypted with streaming AES-256-GCM; tampering and truncation detected.
+    CryBackup = "CRY-BACKUP",
+    /// Restore test: a backup is decrypted and checked, reporting size and SHA-256.
+    CryRestoreTest = "CRY-RESTORE-TEST",
 }
 
 impl ControlId {

@@ -228,6 +228,82 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/account_lifecycle.rs::disable_requires_operator",
         ],
     },
+    ControlInfo {
+        id: C::CryKeyFile,
+        title: "256-bit key files created 0600 and refused when others may read them; public key IDs; passphrase-derived keys (argon2id); keys zeroized",
+        title_zh: "金鑰檔案權限管控（0600）、金鑰識別碼、以通行碼衍生金鑰",
+        clauses: &[A10_SC_1],
+        api: &["crypto::MasterKey", "crypto::PassphraseKeyFile"],
+        tests: &[
+            "tests/crypto_keys.rs::key_file_round_trip_with_private_mode",
+            "tests/crypto_keys.rs::group_or_world_accessible_key_files_are_refused",
+            "tests/crypto_keys.rs::key_file_negative_table",
+            "tests/crypto_keys.rs::passphrase_keys_derive_again_and_refuse_wrong_passphrases",
+        ],
+    },
+    ControlInfo {
+        id: C::CryKeySeparation,
+        title: "One HKDF-SHA-256 sub-key per purpose (config, backup, audit chain, personal data)",
+        title_zh: "金鑰依用途分離（HKDF 衍生子金鑰）",
+        clauses: &[A10_SC_1],
+        api: &["crypto::MasterKey::subkey", "crypto::Purpose"],
+        tests: &["tests/crypto_keys.rs::subkeys_differ_by_purpose_and_salt"],
+    },
+    ControlInfo {
+        id: C::CryKeyRotation,
+        title: "Keyring with one active key and retired keys for decryption; re-encryption under the active key",
+        title_zh: "金鑰定期更換（金鑰環與重新加密）",
+        clauses: &[A10_SC_1],
+        api: &["crypto::Keyring", "crypto::backup::rewrap"],
+        tests: &[
+            "tests/crypto_keys.rs::sealed_values_round_trip_and_rotate",
+            "tests/backup.rs::rewrap_moves_a_backup_to_the_active_key",
+        ],
+    },
+    ControlInfo {
+        id: C::CrySealedValue,
+        title: "Configuration secrets and data fields sealed with AES-256-GCM, bound to key, purpose and field",
+        title_zh: "設定檔機敏資訊與個人資料欄位加密儲存",
+        clauses: &[TPE_6_7, TWSE_7_2_B_G, A10_SC_2, TXG_24_7_6],
+        api: &["crypto::Keyring::seal", "crypto::SealedString"],
+        tests: &[
+            "tests/crypto_keys.rs::sealed_value_negative_table",
+            "tests/crypto_keys.rs::sealed_string_in_a_config_file",
+            "tests/crypto_keys.rs::seal_open_round_trip",
+        ],
+    },
+    ControlInfo {
+        id: C::CryBackup,
+        title: "Backup files encrypted with streaming AES-256-GCM (STREAM): tampering, truncation, appending, reordering and splicing detected; no partial plaintext left on failure",
+        title_zh: "資料庫備份檔案加密（串流式 AES-256-GCM），竄改與截斷可偵測",
+        clauses: &[TPE_10_3, A10_SC_2],
+        api: &[
+            "crypto::backup::encrypt",
+            "crypto::backup::decrypt",
+            "crypto::backup::encrypt_file",
+            "crypto::backup::decrypt_file",
+        ],
+        tests: &[
+            "tests/backup.rs::every_single_bit_flip_is_rejected",
+            "tests/backup.rs::truncation_at_every_length_is_rejected",
+            "tests/backup.rs::appended_bytes_are_rejected",
+            "tests/backup.rs::reordered_dropped_and_duplicated_chunks_are_rejected",
+            "tests/backup.rs::chunks_spliced_from_another_backup_with_the_same_key_are_rejected",
+            "tests/backup.rs::file_errors_leave_nothing_behind",
+            "src/crypto/backup/tests.rs::a_backup_sealed_for_another_purpose_does_not_open",
+        ],
+    },
+    ControlInfo {
+        id: C::CryRestoreTest,
+        title: "Restore test: a backup is decrypted and discarded, reporting size and SHA-256 of the plaintext",
+        title_zh: "備份還原測試（驗證備份完整性）",
+        clauses: &[TWSE_7_2_C_E],
+        api: &["crypto::backup::verify"],
+        tests: &[
+            "tests/backup.rs::verify_reports_the_size_and_sha256_of_the_plaintext",
+            "tests/backup.rs::files_round_trip_with_a_private_restored_file",
+        ],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].
