@@ -1,4 +1,4 @@
-//! The tour of twsec's password and account controls on the embedded defaults.
+//! The tour of twsec's password, account and encryption-at-rest controls on the embedded defaults.
 //!
 //! Run with `cargo run --example quickstart`. No server, no configuration.
 #![allow(clippy::print_stdout, reason = "an example prints what it does")]
@@ -8,6 +8,7 @@ use time::{Duration, macros::date};
 use twsec::account::{Accounts, LoginDecision};
 use twsec::clock::{Clock, ManualClock};
 use twsec::control::Profile;
+use twsec::crypto::{Keyring, MasterKey, SealedString, backup};
 use twsec::password::{Hasher, HasherConfig, Lang, PersonalInfo, check_account_name};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -112,6 +113,45 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => format!("{other:?}"),
         };
         println!("  {}: {verdict}", r.account);
+    }
+
+    println!("== 5. Encryption at rest ==");
+    // In production: `twsec keygen --out master.key`, then `Keyring::load(path, &[])`.
+    let ring = Keyring::new(MasterKey::generate());
+    let sealed = ring.seal_str("database.password", "db-pass-from-the-vault")?;
+    println!("  config: database.password = \"{sealed}\"");
+    let field = SealedString::new(sealed)?;
+    let opened = field.open(&ring, "database.password")?;
+    println!(
+        "  unsealed at start-up: {} characters",
+        opened.expose_secret().len()
+    );
+    match field.open(&ring, "smtp.password") {
+        Ok(_) => println!("  (unexpected) opened under another field name"),
+        Err(e) => println!("  moved to another field: {e}"),
+    }
+    let dump = b"INSERT INTO accounts VALUES ('mingde', ...);\n".repeat(2_000);
+    let mut encrypted = Vec::new();
+    let options = backup::BackupOptions::default();
+    backup::encrypt(&ring, &dump[..], &mut encrypted, &options)?;
+    println!(
+        "  backup: {} bytes -> {} bytes encrypted",
+        dump.len(),
+        encrypted.len()
+    );
+    let report = backup::verify(&ring, &encrypted[..])?;
+    println!(
+        "  restore test: ok, {} bytes in {} chunk(s), key {}",
+        report.plaintext_bytes, report.chunks, report.key_id
+    );
+    let mut restored = Vec::new();
+    backup::decrypt(&ring, &encrypted[..], &mut restored)?;
+    println!("  restored copy identical: {}", restored == dump);
+    let last = encrypted.len() - 1;
+    encrypted[last] ^= 1;
+    match backup::verify(&ring, &encrypted[..]) {
+        Ok(_) => println!("  (unexpected) a flipped bit went unnoticed"),
+        Err(e) => println!("  one flipped bit: {e}"),
     }
     Ok(())
 }
