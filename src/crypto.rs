@@ -11,7 +11,7 @@ mod keys;
 mod seal;
 
 pub use keys::{
-    KEY_LEN, KeyError, KeyId, Keyring, MIN_PASSPHRASE_CHARS, MasterKey, PassphraseKeyFile,
-    Purpose, SubKey,
+    KEY_LEN, KeyError, KeyId, Keyring, MIN_PASSPHRASE_CHARS, MasterKey, PassphraseKeyFile, Purpose,
+    SubKey,
 };
 pub use seal::{MAX_SEALED_PLAINTEXT, SealError, SealedFieldError, SealedString};

@@ -80,8 +80,9 @@
 //! is never overwritten (except by `rewrap` when OUT is IN itself: the backup is then replaced
 //! only once it has been rewrapped in full). It is written to a temporary file in its directory
 //! (mode 0600) and renamed to OUT only on success: a damaged backup leaves no plaintext behind.
-//! After writing to a file, `encrypt`, `decrypt` and `rewrap` print the same line as `verify`;
-//! after writing to standard output they print nothing.
+//! After writing to a file, `encrypt`, `decrypt` and `rewrap` print the line of `verify` without
+//! its `sha256=` (only the restore test hashes the plaintext); after writing to standard output
+//! they print nothing.
 //!
 //! * `encrypt`: IN encrypted under `--key-file`. `--chunk-size BYTES` (64 to 4M; `K` and `M`
 //!   suffixes count KiB and MiB; default 256K). A backup is not written to a terminal.

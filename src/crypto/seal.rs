@@ -62,7 +62,12 @@ impl Keyring {
     /// assert!(ring.open(Purpose::ConfigSeal, "smtp.password", &sealed).is_err());
     /// # Ok::<(), twsec::crypto::SealError>(())
     /// ```
-    pub fn seal(&self, purpose: Purpose, context: &str, plaintext: &[u8]) -> Result<String, SealError> {
+    pub fn seal(
+        &self,
+        purpose: Purpose,
+        context: &str,
+        plaintext: &[u8],
+    ) -> Result<String, SealError> {
         if plaintext.len() > MAX_SEALED_PLAINTEXT {
             return Err(SealError::Plaintext);
         }
@@ -75,19 +80,37 @@ impl Keyring {
             .map_err(|_| SealError::Random)?;
         let aad = aad(key.id(), purpose, context);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad: &aad })
+            .encrypt(
+                &Nonce::from(nonce),
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
             .map_err(|_| SealError::Plaintext)?;
         let mut body = nonce.to_vec();
         body.extend_from_slice(&ct);
-        Ok(format!("{PREFIX}{}:{}", key.id(), Base64::encode_string(&body)))
+        Ok(format!(
+            "{PREFIX}{}:{}",
+            key.id(),
+            Base64::encode_string(&body)
+        ))
     }
 
     /// Opens a sealed value; the plaintext is wiped when dropped.
-    pub fn open(&self, purpose: Purpose, context: &str, sealed: &str) -> Result<SecretSlice<u8>, SealError> {
+    pub fn open(
+        &self,
+        purpose: Purpose,
+        context: &str,
+        sealed: &str,
+    ) -> Result<SecretSlice<u8>, SealError> {
         if sealed.len() > MAX_SEALED_TEXT {
             return Err(SealError::Malformed);
         }
-        let rest = sealed.trim().strip_prefix(PREFIX).ok_or(SealError::Malformed)?;
+        let rest = sealed
+            .trim()
+            .strip_prefix(PREFIX)
+            .ok_or(SealError::Malformed)?;
         let (id, b64) = rest.split_once(':').ok_or(SealError::Malformed)?;
         let id = KeyId::parse(id).ok_or(SealError::Malformed)?;
         let body = Base64::decode_vec(b64).map_err(|_| SealError::Malformed)?;
@@ -97,10 +120,10 @@ impl Keyring {
         let key = self.get(id).map_err(|_| SealError::UnknownKey(id))?;
         let sub = key.subkey(purpose, &[]);
         let cipher = Aes256Gcm::new(sub.expose_secret().into());
-        let (nonce, ct) = body.split_at(12);
+        let (nonce, ct) = body.split_first_chunk::<12>().ok_or(SealError::Malformed)?;
         let aad = aad(id, purpose, context);
         let pt = cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ct, aad: &aad })
+            .decrypt(&Nonce::from(*nonce), Payload { msg: ct, aad: &aad })
             .map_err(|_| SealError::Authentication)?;
         Ok(SecretSlice::from(pt))
     }
@@ -160,7 +183,11 @@ impl SealedString {
             && s.strip_prefix(PREFIX)
                 .and_then(|r| r.split_once(':'))
                 .is_some_and(|(id, b64)| KeyId::parse(id).is_some() && !b64.is_empty());
-        if ok { Ok(Self(s)) } else { Err(SealError::Malformed) }
+        if ok {
+            Ok(Self(s))
+        } else {
+            Err(SealError::Malformed)
+        }
     }
 
     /// The sealed text.
@@ -170,15 +197,20 @@ impl SealedString {
 
     /// The key it was sealed with.
     pub fn key_id(&self) -> Option<KeyId> {
-        self.0.strip_prefix(PREFIX)?.split_once(':').and_then(|(id, _)| KeyId::parse(id))
+        self.0
+            .strip_prefix(PREFIX)?
+            .split_once(':')
+            .and_then(|(id, _)| KeyId::parse(id))
     }
 
     /// Opens it as the configuration secret of `field`.
     pub fn open(&self, keyring: &Keyring, field: &str) -> Result<SecretString, SealedFieldError> {
-        keyring.open_str(field, &self.0).map_err(|reason| SealedFieldError {
-            field: field.to_owned(),
-            reason,
-        })
+        keyring
+            .open_str(field, &self.0)
+            .map_err(|reason| SealedFieldError {
+                field: field.to_owned(),
+                reason,
+            })
     }
 }
 
@@ -193,7 +225,9 @@ impl<'de> Deserialize<'de> for SealedString {
         let s = String::deserialize(deserializer)?;
         // A custom message: serde's own would quote the (possibly plaintext) value.
         SealedString::new(s).map_err(|_| {
-            serde::de::Error::custom("not a twsec sealed value (expected twsec:v1:<key-id>:<base64>)")
+            serde::de::Error::custom(
+                "not a twsec sealed value (expected twsec:v1:<key-id>:<base64>)",
+            )
         })
     }
 }

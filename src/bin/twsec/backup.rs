@@ -274,19 +274,21 @@ where
     }
 }
 
-/// Prints `ok bytes=… chunks=… key=… sha256=…`.
+/// Prints `ok bytes=… chunks=… key=…`, and ` sha256=…` after it when the summary has the
+/// digest (only `verify` computes it).
 fn print_summary(summary: &BackupSummary) -> Result<(), Fail> {
+    let mut line = format!(
+        "ok bytes={} chunks={} key={}",
+        summary.plaintext_bytes, summary.chunks, summary.key_id
+    );
+    if let Some(sha256) = summary.sha256_hex() {
+        line.push_str(" sha256=");
+        line.push_str(&sha256);
+    }
     let mut out = io::stdout().lock();
-    writeln!(
-        out,
-        "ok bytes={} chunks={} key={} sha256={}",
-        summary.plaintext_bytes,
-        summary.chunks,
-        summary.key_id,
-        summary.sha256_hex()
-    )
-    .and_then(|()| out.flush())
-    .map_err(|e| Fail::output(&e))
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| Fail::output(&e))
 }
 
 /// Prints the summary of what went to a file (nothing after output to standard output).
