@@ -32,10 +32,10 @@ mod rules;
 mod violation;
 
 pub use account_name::{DEFAULT_ACCOUNT_NAMES, check_account_name};
-pub(crate) use normalize::nfkc_secret;
 pub use common::bundled_len as common_list_len;
 pub use generate::GenerateError;
 pub use hash::{HashError, HashParams, PasswordHash, Pepper, Verification};
+pub(crate) use normalize::nfkc_secret;
 pub use personal::PersonalInfo;
 pub use policy::{
     CharClass, ClassRule, DEFAULT_HISTORY_DEPTH, DEFAULT_MAX_LENGTH, DEFAULT_MIN_LENGTH,
