@@ -771,3 +771,30 @@ fn key_ids_in_headers_are_the_keyrings_ids() {
     );
     assert_eq!(ring.ids()[0], made.key_id);
 }
+
+#[test]
+fn write_new_file_decrypts_a_stream_atomically() {
+    let ring = ring(1);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = plaintext(1000, 9);
+    let (enc, _) = encrypt(&ring, &plain, 64);
+    // A stream (as from standard input) into a new file.
+    let target = dir.path().join("restored.sql");
+    backup::write_new_file(&target, |out| backup::decrypt(&ring, &enc[..], out)).expect("restore");
+    assert_eq!(std::fs::read(&target).expect("read"), plain);
+    // Never over an existing file.
+    let again = backup::write_new_file(&target, |out| backup::decrypt(&ring, &enc[..], out));
+    assert!(matches!(again, Err(BackupError::OutputExists(_))));
+    // A damaged stream leaves nothing, not even a temporary file.
+    let mut bad = enc.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 0x80;
+    let other = dir.path().join("other.sql");
+    let err = backup::write_new_file(&other, |out| backup::decrypt(&ring, &bad[..], out));
+    assert!(matches!(err, Err(BackupError::Authentication { .. })));
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, ["restored.sql"]);
+}

@@ -282,6 +282,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "crypto::backup::decrypt",
             "crypto::backup::encrypt_file",
             "crypto::backup::decrypt_file",
+            "crypto::backup::write_new_file",
         ],
         tests: &[
             "tests/backup.rs::every_single_bit_flip_is_rejected",
@@ -290,6 +291,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/backup.rs::reordered_dropped_and_duplicated_chunks_are_rejected",
             "tests/backup.rs::chunks_spliced_from_another_backup_with_the_same_key_are_rejected",
             "tests/backup.rs::file_errors_leave_nothing_behind",
+            "tests/backup.rs::write_new_file_decrypts_a_stream_atomically",
             "src/crypto/backup/tests.rs::a_backup_sealed_for_another_purpose_does_not_open",
         ],
     },

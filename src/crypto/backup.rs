@@ -331,6 +331,21 @@ pub fn decrypt_file(
     file::decrypt_file(keyring, input, output)
 }
 
+/// Creates the new file `target` (mode 0600 on Unix) from what `write` writes — for example
+/// [`decrypt`] of a backup arriving on standard input — the way the `*_file` functions do: into a
+/// temporary file in `target`'s directory, synced, and renamed onto `target` only when `write`
+/// succeeded. On any error nothing is left at `target`.
+///
+/// # Errors
+/// What `write` returns; [`BackupError::OutputExists`] when something is already at `target`;
+/// [`BackupError::Io`] when the temporary file cannot be made or renamed.
+pub fn write_new_file(
+    target: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> Result<BackupSummary, BackupError>,
+) -> Result<BackupSummary, BackupError> {
+    file::write_new_file(target, write)
+}
+
 /// [`rewrap`] from the file `input` to the file `output`, atomically. `output` may be `input`
 /// itself (or a path leading to the same file): it is then replaced by the rewrapped backup only
 /// once the old one has fully verified, and left untouched on any error.

@@ -1,7 +1,7 @@
 //! `twsec backup encrypt|decrypt|verify|rewrap`: streaming encrypted backups.
 
 use std::fs::File;
-use std::io::{self, ErrorKind, IsTerminal as _, Read, Write};
+use std::io::{self, IsTerminal as _, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -189,49 +189,6 @@ fn to_stdout(
     })
 }
 
-/// Whether anything (even a dangling symbolic link) is at `path`.
-fn occupied(path: &Path) -> Result<bool, BackupError> {
-    match std::fs::symlink_metadata(path) {
-        Ok(_) => Ok(true),
-        Err(e) if e.kind() == ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Runs `write` into a new temporary file (mode 0600) next to `target` and renames it onto
-/// `target` once it succeeded; never replaces an existing file, leaves nothing on failure. As
-/// the library's `*_file` functions do, for input from standard input.
-fn to_new_file(
-    target: &Path,
-    write: impl FnOnce(&mut File) -> Result<BackupSummary, BackupError>,
-) -> Result<BackupSummary, BackupError> {
-    let output_exists = || BackupError::OutputExists(target.display().to_string());
-    if occupied(target)? {
-        return Err(output_exists());
-    }
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    let summary = write(tmp.as_file_mut())?;
-    tmp.as_file().sync_all()?;
-    // On failure the error holds the temporary file, and dropping it removes it.
-    tmp.persist_noclobber(target).map_err(|e| {
-        if e.error.kind() == ErrorKind::AlreadyExists {
-            output_exists()
-        } else {
-            BackupError::Io(e.error)
-        }
-    })?;
-    #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
-        // Best effort: the contents are synced and the rename is done.
-        let _ = d.sync_all();
-    }
-    Ok(summary)
-}
-
 /// The ways a command reaches its output.
 struct Ops<F, S> {
     /// File to file: the library's atomic `*_file` function.
@@ -262,7 +219,7 @@ where
         to_stdout(|out| (ops.stream)(src, out)).map(|_| None)
     } else if is_std(input) {
         let src = reader(input)?;
-        to_new_file(output, |out| (ops.stream)(src, out))
+        backup::write_new_file(output, |out| (ops.stream)(src, out))
             .map(Some)
             .map_err(|e| backup_fail(&e))
     } else {

@@ -68,6 +68,17 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// Creates `target` from what `write` writes, atomically: see [`super::write_new_file`].
+pub(super) fn write_new_file(
+    target: &Path,
+    write: impl FnOnce(&mut File) -> Result<BackupSummary, BackupError>,
+) -> Result<BackupSummary, BackupError> {
+    if occupied(target)? {
+        return Err(output_exists(target));
+    }
+    write_atomically(target, false, write)
+}
+
 pub(super) fn encrypt_file(
     keyring: &Keyring,
     input: &Path,
@@ -79,9 +90,7 @@ pub(super) fn encrypt_file(
         return Err(output_exists(output));
     }
     let src = File::open(input)?;
-    write_atomically(output, false, |out| {
-        super::encrypt(keyring, src, out, options)
-    })
+    write_new_file(output, |out| super::encrypt(keyring, src, out, options))
 }
 
 pub(super) fn decrypt_file(
@@ -93,7 +102,7 @@ pub(super) fn decrypt_file(
         return Err(output_exists(output));
     }
     let src = File::open(input)?;
-    write_atomically(output, false, |out| super::decrypt(keyring, src, out))
+    write_new_file(output, |out| super::decrypt(keyring, src, out))
 }
 
 pub(super) fn rewrap_file(
