@@ -103,6 +103,9 @@ control_ids! {
     CryBackup = "CRY-BACKUP",
     /// Restore test: a backup is decrypted and checked, reporting size and SHA-256.
     CryRestoreTest = "CRY-RESTORE-TEST",
+    /// One audit event format: kind, UTC time, actor, source, system, function, target,
+    /// outcome, control; free text sanitised against log injection; OCSF export.
+    AudEvent = "AUD-EVENT",
 }
 
 impl ControlId {

@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod account;
+pub mod audit;
 pub mod clock;
 pub mod control;
 pub mod crypto;

@@ -306,6 +306,27 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/backup.rs::files_round_trip_with_a_private_restored_file",
         ],
     },
+    ControlInfo {
+        id: C::AudEvent,
+        title: "One audit event format: OWASP kind, UTC time, actor (name and title), source IP and host, system and function, target fields, outcome, control; log-injection-safe text; OCSF export",
+        title_zh: "單一日誌格式：事件類型、UTC 時間、使用者、來源位址、系統與功能、對象、結果",
+        clauses: &[
+            TPE_8_1, MOE_42_1_5, TWSE_8_4_A, TWSE_8_5_B, TWSE_8_5_K, TXG_12, A10_AU,
+        ],
+        api: &[
+            "audit::AuditEvent",
+            "audit::EventKind",
+            "audit::to_ocsf",
+            "audit::sanitize",
+        ],
+        tests: &[
+            "tests/audit_events.rs::account_transitions_become_audit_events",
+            "tests/audit_events.rs::sanitized_text_is_one_safe_line",
+            "src/audit/event.rs::injection_is_neutralised_in_every_text_field",
+            "src/audit/event.rs::events_are_time_ordered_and_utc",
+            "src/audit/ocsf.rs::classes_named_by_the_issue",
+        ],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].
