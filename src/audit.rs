@@ -8,12 +8,16 @@
 //! [`to_ocsf`] maps an event to an OCSF class for export. Account-lifecycle transitions become
 //! events with [`AuditEvent::from_transition`].
 //!
-//! The tamper-evident sink, retention and the PostgreSQL backend are still to come (issue 4).
+//! [`FileSink`] is the embedded tamper-evident log (HMAC-SHA-256 chain, JSON Lines, torn-write
+//! repair) and [`verify`] reports the first bad record. Group commit, rotation, checkpoints,
+//! retention and the PostgreSQL backend are still to come (issue 4).
 
 mod event;
+mod file;
 mod kind;
 mod ocsf;
 
 pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
+pub use file::{AuditError, Durability, FileSink, VerifyReport, verify};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};

@@ -106,6 +106,9 @@ control_ids! {
     /// One audit event format: kind, UTC time, actor, source, system, function, target,
     /// outcome, control; free text sanitised against log injection; OCSF export.
     AudEvent = "AUD-EVENT",
+    /// The audit log is HMAC-chained: any change, deletion, insertion or reordering is detected
+    /// at its record; torn writes are repaired and recorded.
+    AudChain = "AUD-CHAIN",
 }
 
 impl ControlId {

@@ -327,6 +327,19 @@ const CATALOGUE: &[ControlInfo] = &[
             "src/audit/ocsf.rs::classes_named_by_the_issue",
         ],
     },
+    ControlInfo {
+        id: C::AudChain,
+        title: "Tamper-evident audit log: HMAC-SHA-256 chain with dense sequence numbers; verify names the first bad record; a torn last write is repaired and recorded as sys_correction",
+        title_zh: "日誌完整性保護（雜湊鏈），竄改、刪除、插入可偵測",
+        clauses: &[KHH_12_2, TXG_24_2_10, A10_AU, TPE_8_2],
+        api: &["audit::FileSink", "audit::verify"],
+        tests: &[
+            "tests/audit_log.rs::modifying_any_byte_of_any_record_is_detected_at_that_record",
+            "tests/audit_log.rs::deleted_duplicated_reordered_inserted_and_truncated_records",
+            "tests/audit_log.rs::a_torn_last_line_is_repaired_and_recorded",
+            "tests/audit_log.rs::concurrent_appends_are_dense_and_chained",
+        ],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].

@@ -1,0 +1,334 @@
+//! The embedded audit sink: an HMAC-SHA-256-chained JSON Lines file.
+//!
+//! One record a line, one format for every event (MOE-42.1.5):
+//!
+//! ```text
+//! {"seq":1,"chain":"<64 hex>","event":{…}}
+//! ```
+//!
+//! `chain` is HMAC-SHA-256 under the keyring's [`Purpose::AuditChain`] sub-key of the previous
+//! record's chain value (32 zero bytes before the first record), the sequence number (8 bytes,
+//! big-endian) and the exact bytes of `event` as written. Changing, deleting, inserting,
+//! duplicating or reordering any record breaks the chain or the sequence at that record
+//! (KHH-12.2, TXG-24.2.10, A10-AU 中). Removing records from the end is only detectable with a
+//! checkpoint kept elsewhere.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead as _, BufReader, Read as _, Seek as _, SeekFrom, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::Sha256;
+
+use super::event::{Actor, AuditEvent, Outcome};
+use super::kind::EventKind;
+use crate::clock::Clock;
+use crate::control::ControlId;
+use crate::crypto::{Keyring, Purpose, SubKey};
+
+/// Longest line accepted when reading a log; longer ones are reported as malformed.
+const MAX_LINE: usize = 1024 * 1024;
+
+/// When an append is on disk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Durability {
+    /// `fsync` after every event: an append that returned `Ok` survives a crash.
+    Fsync,
+    /// Written to the operating system, synced by it later: survives a crash of the process,
+    /// not of the machine.
+    OsBuffered,
+}
+
+/// Why a log failed verification, at which record.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuditError {
+    /// Reading or writing the log failed.
+    #[error("audit log I/O: {0}")]
+    Io(String),
+    /// A record was changed (its chain value does not match).
+    #[error("audit log record {seq} (line {line}) was modified")]
+    Modified {
+        /// Line number, from 1.
+        line: u64,
+        /// The sequence number the record should have.
+        seq: u64,
+    },
+    /// The sequence jumps: records were deleted, inserted, duplicated or reordered here.
+    #[error(
+        "audit log line {line}: expected record {expected}, found {found} (records deleted, inserted or reordered)"
+    )]
+    Sequence {
+        /// Line number, from 1.
+        line: u64,
+        /// The sequence number expected.
+        expected: u64,
+        /// The one found.
+        found: u64,
+    },
+    /// A line is not a record (or is cut off).
+    #[error("audit log line {line} is not a complete record")]
+    Malformed {
+        /// Line number, from 1.
+        line: u64,
+    },
+    /// The log ends in a partial record (a torn write); [`FileSink::open`] repairs this.
+    #[error("audit log is truncated inside line {line}")]
+    Truncated {
+        /// Line number, from 1.
+        line: u64,
+    },
+}
+
+impl From<std::io::Error> for AuditError {
+    fn from(e: std::io::Error) -> Self {
+        AuditError::Io(e.to_string())
+    }
+}
+
+/// The result of a successful verification.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifyReport {
+    /// Records in the log.
+    pub records: u64,
+    /// The chain value of the last record (hex), to compare with a checkpoint.
+    pub head: String,
+}
+
+#[derive(Serialize)]
+struct RecordOut<'a> {
+    seq: u64,
+    chain: &'a str,
+    event: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+struct RecordIn<'a> {
+    seq: u64,
+    chain: &'a str,
+    #[serde(borrow)]
+    event: &'a RawValue,
+}
+
+fn chain_key(keyring: &Keyring) -> SubKey {
+    keyring.active().subkey(Purpose::AuditChain, &[])
+}
+
+fn link(key: &SubKey, prev: &[u8; 32], seq: u64, event: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
+        .expect("HMAC takes a key of any length");
+    mac.update(prev);
+    mac.update(&seq.to_be_bytes());
+    mac.update(event);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex(bytes: &[u8; 32]) -> String {
+    let mut buf = [0u8; 64];
+    base16ct::lower::encode_str(bytes, &mut buf)
+        .expect("64 bytes hold 32 in hex")
+        .to_owned()
+}
+
+/// Walks a log: every complete line is checked; returns the last good (seq, chain), the byte
+/// length of the complete records, and the first problem if any.
+fn scan(key: &SubKey, path: &Path) -> Result<(u64, [u8; 32], u64, Option<AuditError>), AuditError> {
+    let file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, [0; 32], 0, None)),
+        Err(e) => return Err(e.into()),
+    };
+    let mut reader = BufReader::new(file);
+    let (mut seq, mut chain, mut good_len) = (0u64, [0u8; 32], 0u64);
+    let mut line = Vec::new();
+    let mut number = 0u64;
+    loop {
+        line.clear();
+        let n = (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)?;
+        if n == 0 {
+            return Ok((seq, chain, good_len, None));
+        }
+        number += 1;
+        if line.last() != Some(&b'\n') {
+            let err = if n > MAX_LINE {
+                AuditError::Malformed { line: number }
+            } else {
+                AuditError::Truncated { line: number }
+            };
+            return Ok((seq, chain, good_len, Some(err)));
+        }
+        let Ok(record) = serde_json::from_slice::<RecordIn<'_>>(&line[..line.len() - 1]) else {
+            return Ok((
+                seq,
+                chain,
+                good_len,
+                Some(AuditError::Malformed { line: number }),
+            ));
+        };
+        if record.seq != seq + 1 {
+            let err = AuditError::Sequence {
+                line: number,
+                expected: seq + 1,
+                found: record.seq,
+            };
+            return Ok((seq, chain, good_len, Some(err)));
+        }
+        let expected = link(key, &chain, record.seq, record.event.get().as_bytes());
+        let mut stored = [0u8; 32];
+        let ok = record.chain.len() == 64
+            && base16ct::lower::decode(record.chain, &mut stored).is_ok()
+            && subtle_eq(&stored, &expected);
+        if !ok {
+            let err = AuditError::Modified {
+                line: number,
+                seq: seq + 1,
+            };
+            return Ok((seq, chain, good_len, Some(err)));
+        }
+        seq = record.seq;
+        chain = expected;
+        good_len += n as u64;
+    }
+}
+
+/// Constant-time comparison of two MAC values.
+fn subtle_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Verifies a whole log: `Ok` with the record count and head, or the first bad record.
+pub fn verify(keyring: &Keyring, path: &Path) -> Result<VerifyReport, AuditError> {
+    let key = chain_key(keyring);
+    match scan(&key, path)? {
+        (records, chain, _, None) => Ok(VerifyReport {
+            records,
+            head: hex(&chain),
+        }),
+        (_, _, _, Some(err)) => Err(err),
+    }
+}
+
+struct State {
+    file: File,
+    seq: u64,
+    chain: [u8; 32],
+}
+
+/// An append-only, HMAC-chained JSON Lines audit log. Appends from many threads are serialised;
+/// sequence numbers are dense.
+pub struct FileSink {
+    path: PathBuf,
+    key: SubKey,
+    durability: Durability,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for FileSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FileSink")
+            .field("path", &self.path)
+            .field("durability", &self.durability)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FileSink {
+    /// Opens (or creates, mode 0600) the log at `path`, verifying it. A torn last line — a crash
+    /// in the middle of a write — is cut off and a `sys_correction` event saying so is appended;
+    /// any other damage is an error (the log is evidence: it is never rewritten).
+    pub fn open(
+        keyring: &Keyring,
+        path: &Path,
+        durability: Durability,
+        clock: &dyn Clock,
+    ) -> Result<Self, AuditError> {
+        let key = chain_key(keyring);
+        let (seq, chain, good_len, problem) = scan(&key, path)?;
+        let torn = match problem {
+            None => None,
+            Some(AuditError::Truncated { line }) => Some(line),
+            Some(other) => return Err(other),
+        };
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        let mut file = options.open(path)?;
+        if torn.is_some() {
+            file.set_len(good_len)?;
+            file.sync_all()?;
+        }
+        file.seek(SeekFrom::End(0))?;
+        let sink = Self {
+            path: path.to_owned(),
+            key,
+            durability,
+            state: Mutex::new(State { file, seq, chain }),
+        };
+        if let Some(line) = torn {
+            let event = AuditEvent::new(
+                EventKind::SysCorrection,
+                Outcome::Success,
+                Actor::system(),
+                clock,
+            )
+            .by_control(ControlId::AudEvent)
+            .with_detail(&format!(
+                "audit log repaired: a partial record at line {line} (torn write) was removed"
+            ));
+            sink.append(&event)?;
+        }
+        Ok(sink)
+    }
+
+    /// Appends an event and returns its sequence number. In [`Durability::Fsync`] mode the
+    /// record is on disk when this returns `Ok`.
+    pub fn append(&self, event: &AuditEvent) -> Result<u64, AuditError> {
+        let event_json = serde_json::to_string(event).map_err(|e| AuditError::Io(e.to_string()))?;
+        let raw = RawValue::from_string(event_json).map_err(|e| AuditError::Io(e.to_string()))?;
+        let mut state = self
+            .state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let seq = state.seq + 1;
+        let chain = link(&self.key, &state.chain, seq, raw.get().as_bytes());
+        let chain_hex = hex(&chain);
+        let mut line = serde_json::to_vec(&RecordOut {
+            seq,
+            chain: &chain_hex,
+            event: &raw,
+        })
+        .map_err(|e| AuditError::Io(e.to_string()))?;
+        line.push(b'\n');
+        state.file.write_all(&line)?;
+        if self.durability == Durability::Fsync {
+            state.file.sync_data()?;
+        }
+        state.seq = seq;
+        state.chain = chain;
+        Ok(seq)
+    }
+
+    /// Records appended so far (the last sequence number).
+    pub fn len(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .seq
+    }
+
+    /// `true` when the log holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
