@@ -5,7 +5,8 @@
 
 use secrecy::ExposeSecret;
 use time::{Duration, macros::date};
-use twsec::account::{Accounts, LoginDecision};
+use twsec::account::{Accounts, LoginDecision, Transition};
+use twsec::audit::{self, AuditEvent, Durability, FileSink};
 use twsec::clock::{Clock, ManualClock};
 use twsec::control::Profile;
 use twsec::crypto::{Keyring, MasterKey, SealedString, backup};
@@ -64,6 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("== 3. First login ==");
     let accounts = Accounts::new(&profile, hasher)?;
     let new = accounts.create("mingde", &me, clock.now())?;
+    // The account events of this tour, for the audit log at the end.
+    let mut trail: Vec<Transition> = vec![new.event.clone()];
     println!(
         "  initial password {:?} (random, must change, expires in 7 days)",
         new.initial_password.expose_secret()
@@ -74,6 +77,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         accounts.evaluate(&record, clock.now())
     );
     let event = accounts.change_password(&mut record, "Lantern-River-K9te", &me, clock.now())?;
+    trail.push(event.clone());
     println!(
         "  changed: {} by {:?} ({})",
         event.event.as_str(),
@@ -97,7 +101,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     accounts.record_login(&mut records[0], clock.now());
     clock.advance(Duration::days(200));
     println!("  400 days later (one account logged in on day 200, one never):");
-    for t in accounts.dormancy_sweep(&mut records, clock.now()) {
+    let swept = accounts.dormancy_sweep(&mut records, clock.now());
+    trail.extend(swept.iter().cloned());
+    for t in swept {
         println!(
             "  {} {} reason={} actor={:?}",
             t.event.as_str(),
@@ -153,5 +159,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(_) => println!("  (unexpected) a flipped bit went unnoticed"),
         Err(e) => println!("  one flipped bit: {e}"),
     }
+
+    println!("== 6. Audit trail ==");
+    let dir = std::env::temp_dir().join(format!("twsec-quickstart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let log = dir.join("audit.jsonl");
+    let sink = FileSink::open(&ring, &log, Durability::Fsync, &clock)?;
+    for t in &trail {
+        let seq = sink.append(&AuditEvent::from_transition(t))?;
+        println!("  #{seq} {} {} ({})", t.event.as_str(), t.account, t.reason);
+    }
+    let report = audit::verify(&ring, &log)?;
+    println!(
+        "  verify: intact, {} records, head {}…",
+        report.records,
+        &report.head[..16]
+    );
+    let text = std::fs::read_to_string(&log)?;
+    std::fs::write(&log, text.replacen("mingde", "mallory", 1))?;
+    match audit::verify(&ring, &log) {
+        Ok(_) => println!("  (unexpected) an edited record went unnoticed"),
+        Err(e) => println!("  after editing one record: {e}"),
+    }
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
