@@ -18,6 +18,6 @@ mod kind;
 mod ocsf;
 
 pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
-pub use file::{AuditError, Durability, FileSink, VerifyReport, verify};
+pub use file::{AuditError, Durability, FileSink, VerifyReport, verify, verify_reader};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};

@@ -22,6 +22,9 @@ mod backup_common;
 #[path = "../fuzz/fuzz_targets/sealed_common.rs"]
 mod sealed_common;
 
+#[path = "../fuzz/fuzz_targets/audit_common.rs"]
+mod audit_common;
+
 use std::path::{Path, PathBuf};
 
 /// The files of `fuzz/corpus-regressions/<name>/`, sorted.
@@ -110,6 +113,25 @@ fn sealed_decoder_corpus_holds_invariants() {
         })
         .count();
     assert!(genuine >= 3, "only {genuine} genuine sealed values open");
+}
+
+#[test]
+fn audit_reader_corpus_holds_invariants() {
+    let files = committed_corpus("audit_reader");
+    replay(&files, audit_common::check_input);
+    let ring = audit_common::keyring();
+    let genuine = files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
+        })
+        .filter(|p| {
+            let data = std::fs::read(p).expect("corpus file");
+            twsec::audit::verify_reader(&ring, &data[..]).is_ok()
+        })
+        .count();
+    assert!(genuine >= 3, "only {genuine} genuine audit logs verify");
 }
 
 /// Writes the seed corpora of `backup_reader` and `sealed_decoder` (new salts and nonces each

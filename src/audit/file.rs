@@ -137,13 +137,19 @@ fn hex(bytes: &[u8; 32]) -> String {
 
 /// Walks a log: every complete line is checked; returns the last good (seq, chain), the byte
 /// length of the complete records, and the first problem if any.
-fn scan(key: &SubKey, path: &Path) -> Result<(u64, [u8; 32], u64, Option<AuditError>), AuditError> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, [0; 32], 0, None)),
-        Err(e) => return Err(e.into()),
-    };
-    let mut reader = BufReader::new(file);
+fn scan(key: &SubKey, path: &Path) -> Result<Scan, AuditError> {
+    match File::open(path) {
+        Ok(f) => scan_reader(key, BufReader::new(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((0, [0; 32], 0, None)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What [`scan_reader`] found: last good sequence number and chain value, byte length of the
+/// good records, and the first problem.
+type Scan = (u64, [u8; 32], u64, Option<AuditError>);
+
+fn scan_reader(key: &SubKey, mut reader: impl std::io::BufRead) -> Result<Scan, AuditError> {
     let (mut seq, mut chain, mut good_len) = (0u64, [0u8; 32], 0u64);
     let mut line = Vec::new();
     let mut number = 0u64;
@@ -172,10 +178,18 @@ fn scan(key: &SubKey, path: &Path) -> Result<(u64, [u8; 32], u64, Option<AuditEr
                 Some(AuditError::Malformed { line: number }),
             ));
         };
-        if record.seq != seq + 1 {
+        let Some(next) = seq.checked_add(1) else {
+            return Ok((
+                seq,
+                chain,
+                good_len,
+                Some(AuditError::Malformed { line: number }),
+            ));
+        };
+        if record.seq != next {
             let err = AuditError::Sequence {
                 line: number,
-                expected: seq + 1,
+                expected: next,
                 found: record.seq,
             };
             return Ok((seq, chain, good_len, Some(err)));
@@ -188,7 +202,7 @@ fn scan(key: &SubKey, path: &Path) -> Result<(u64, [u8; 32], u64, Option<AuditEr
         if !ok {
             let err = AuditError::Modified {
                 line: number,
-                seq: seq + 1,
+                seq: next,
             };
             return Ok((seq, chain, good_len, Some(err)));
         }
@@ -206,7 +220,20 @@ fn subtle_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
 /// Verifies a whole log: `Ok` with the record count and head, or the first bad record.
 pub fn verify(keyring: &Keyring, path: &Path) -> Result<VerifyReport, AuditError> {
     let key = chain_key(keyring);
-    match scan(&key, path)? {
+    report(scan(&key, path)?)
+}
+
+/// Verifies a log read from `reader` (a copy, a pipe), as [`verify`] does a file.
+pub fn verify_reader(
+    keyring: &Keyring,
+    reader: impl std::io::Read,
+) -> Result<VerifyReport, AuditError> {
+    let key = chain_key(keyring);
+    report(scan_reader(&key, BufReader::new(reader))?)
+}
+
+fn report(scan: Scan) -> Result<VerifyReport, AuditError> {
+    match scan {
         (records, chain, _, None) => Ok(VerifyReport {
             records,
             head: hex(&chain),
@@ -300,7 +327,10 @@ impl FileSink {
             .state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let seq = state.seq + 1;
+        let seq = state
+            .seq
+            .checked_add(1)
+            .ok_or_else(|| AuditError::Io("sequence numbers exhausted".into()))?;
         let chain = link(&self.key, &state.chain, seq, raw.get().as_bytes());
         let chain_hex = hex(&chain);
         let mut line = serde_json::to_vec(&RecordOut {

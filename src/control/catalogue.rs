@@ -338,6 +338,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/audit_log.rs::deleted_duplicated_reordered_inserted_and_truncated_records",
             "tests/audit_log.rs::a_torn_last_line_is_repaired_and_recorded",
             "tests/audit_log.rs::concurrent_appends_are_dense_and_chained",
+            "tests/fuzz_regressions.rs::audit_reader_corpus_holds_invariants",
         ],
     },
 ];
