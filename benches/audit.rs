@@ -1,0 +1,102 @@
+//! Audit-log append throughput per durability mode, with 1 and 8 writers, and the cost of the
+//! chain against writing the same serialised events without one.
+//!
+//! ```text
+//! cargo bench --bench audit
+//! ```
+
+use std::io::Write as _;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use criterion::{Criterion, Throughput};
+use secrecy::SecretBox;
+use twsec::audit::{Actor, AuditEvent, Durability, EventKind, FileSink, Outcome};
+use twsec::clock::SystemClock;
+use twsec::crypto::{Keyring, MasterKey};
+
+fn event(i: u64) -> AuditEvent {
+    AuditEvent::new(
+        EventKind::AuthnLoginFail,
+        Outcome::Failure,
+        Actor::account(&format!("user{i}")),
+        &SystemClock,
+    )
+    .from_ip("192.0.2.10".parse().expect("an IP"))
+    .in_system("網路下單", "登入")
+    .with_detail("wrong password")
+}
+
+/// Runs `n` appends split over `writers` threads and returns the wall time.
+fn run(writers: u64, n: u64, append: &(dyn Fn(&AuditEvent) + Sync)) -> Duration {
+    let events: Vec<Vec<AuditEvent>> = (0..writers)
+        .map(|w| (0..n / writers).map(|i| event(w * n + i)).collect())
+        .collect();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for batch in &events {
+            s.spawn(move || batch.iter().for_each(append));
+        }
+    });
+    start.elapsed()
+}
+
+fn appends(c: &mut Criterion) {
+    // On the project's disk (not a tmpfs), so that fsync costs what it costs.
+    let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).expect("temp dir");
+    let ring = Keyring::new(MasterKey::from_bytes(SecretBox::new(Box::new([7u8; 32]))));
+    let mut g = c.benchmark_group("audit");
+    g.sample_size(10).measurement_time(Duration::from_secs(3));
+    let mut file_no = 0;
+    for writers in [1u64, 8] {
+        for (name, durability, batch) in [
+            ("os-buffered", Durability::OsBuffered, 8_000u64),
+            ("group-commit", Durability::GroupCommit, 800),
+            ("fsync", Durability::Fsync, 80),
+        ] {
+            g.throughput(Throughput::Elements(batch));
+            g.bench_function(format!("{name}/{writers}-writers"), |b| {
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| {
+                            file_no += 1;
+                            let path = dir.path().join(format!("{file_no}.jsonl"));
+                            let sink = FileSink::open(&ring, &path, durability, &SystemClock)
+                                .expect("open");
+                            run(writers, batch, &|e| {
+                                sink.append(e).expect("append");
+                            })
+                        })
+                        .sum()
+                });
+            });
+        }
+        // The same events serialised and written under one lock, without sequence or chain.
+        let batch = 8_000;
+        g.throughput(Throughput::Elements(batch));
+        g.bench_function(format!("no-chain-baseline/{writers}-writers"), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| {
+                        file_no += 1;
+                        let path = dir.path().join(format!("{file_no}.jsonl"));
+                        let file = Mutex::new(std::fs::File::create(&path).expect("create"));
+                        let file = Arc::new(file);
+                        run(writers, batch, &|e| {
+                            let mut line = serde_json::to_vec(e).expect("serialise");
+                            line.push(b'\n');
+                            file.lock().expect("lock").write_all(&line).expect("write");
+                        })
+                    })
+                    .sum()
+            });
+        });
+    }
+    g.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    appends(&mut c);
+    c.final_summary();
+}
