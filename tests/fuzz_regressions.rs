@@ -66,6 +66,19 @@ fn committed_corpus(target: &str) -> Vec<PathBuf> {
     files
 }
 
+/// How many of the `genuine-*` seeds among `files` still open with `opens`: the fuzzer starts
+/// from real values only while they do.
+fn genuine_that(files: &[PathBuf], opens: impl Fn(&[u8]) -> bool) -> usize {
+    files
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
+        })
+        .filter(|p| opens(&std::fs::read(p).expect("corpus file")))
+        .count()
+}
+
 #[test]
 fn password_check_corpus_holds_invariants() {
     replay(&committed_corpus("password_check"), common::check_input);
@@ -77,17 +90,9 @@ fn backup_reader_corpus_holds_invariants() {
     replay(&files, backup_common::check_input);
     // The genuine seeds still open: the fuzzer starts from real backups.
     let ring = backup_common::keyring();
-    let genuine = files
-        .iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
-        })
-        .filter(|p| {
-            let data = std::fs::read(p).expect("corpus file");
-            twsec::crypto::backup::verify(&ring, &data[..]).is_ok()
-        })
-        .count();
+    let genuine = genuine_that(&files, |data| {
+        twsec::crypto::backup::verify(&ring, data).is_ok()
+    });
     assert!(genuine >= 4, "only {genuine} genuine backups open");
 }
 
@@ -96,22 +101,14 @@ fn sealed_decoder_corpus_holds_invariants() {
     let files = committed_corpus("sealed_decoder");
     replay(&files, sealed_common::check_input);
     let ring = sealed_common::keyring();
-    let genuine = files
-        .iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
-        })
-        .filter(|p| {
-            let data = std::fs::read(p).expect("corpus file");
-            let text = String::from_utf8(data).expect("genuine seeds are UTF-8");
-            let (context, sealed) = text
-                .split_once('\u{1f}')
-                .unwrap_or((sealed_common::DEFAULT_CONTEXT, &text));
-            ring.open(twsec::crypto::Purpose::ConfigSeal, context, sealed)
-                .is_ok()
-        })
-        .count();
+    let genuine = genuine_that(&files, |data| {
+        let text = std::str::from_utf8(data).expect("genuine seeds are UTF-8");
+        let (context, sealed) = text
+            .split_once('\u{1f}')
+            .unwrap_or((sealed_common::DEFAULT_CONTEXT, text));
+        ring.open(twsec::crypto::Purpose::ConfigSeal, context, sealed)
+            .is_ok()
+    });
     assert!(genuine >= 3, "only {genuine} genuine sealed values open");
 }
 
@@ -120,17 +117,9 @@ fn audit_reader_corpus_holds_invariants() {
     let files = committed_corpus("audit_reader");
     replay(&files, audit_common::check_input);
     let ring = audit_common::keyring();
-    let genuine = files
-        .iter()
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("genuine-"))
-        })
-        .filter(|p| {
-            let data = std::fs::read(p).expect("corpus file");
-            twsec::audit::verify_reader(&ring, &data[..]).is_ok()
-        })
-        .count();
+    let genuine = genuine_that(&files, |data| {
+        twsec::audit::verify_reader(&ring, data).is_ok()
+    });
     assert!(genuine >= 3, "only {genuine} genuine audit logs verify");
 }
 

@@ -207,7 +207,12 @@ impl AuditEvent {
     /// assert_eq!(e.id.get_version_num(), 7);
     /// ```
     pub fn new(kind: EventKind, outcome: Outcome, actor: Actor, clock: &dyn Clock) -> Self {
-        let time = clock.now().to_offset(time::UtcOffset::UTC);
+        Self::at(kind, outcome, actor, clock.now())
+    }
+
+    /// An event at a given instant (converted to UTC).
+    fn at(kind: EventKind, outcome: Outcome, actor: Actor, time: OffsetDateTime) -> Self {
+        let time = time.to_offset(time::UtcOffset::UTC);
         Self {
             id: uuid_v7(time),
             time,
@@ -279,20 +284,10 @@ impl AuditEvent {
             EventKind::AuthnPasswordChangeFail => Outcome::Failure,
             _ => Outcome::Success,
         };
-        let time = t.at.to_offset(time::UtcOffset::UTC);
-        Self {
-            id: uuid_v7(time),
-            time,
-            kind,
-            outcome,
-            actor,
-            source: Source::default(),
-            system: None,
-            function: None,
-            target: Some(Target::new("account", &t.account)),
-            control: Some(t.control),
-            detail: Some(sanitize(&t.reason)),
-        }
+        Self::at(kind, outcome, actor, t.at)
+            .on(Target::new("account", &t.account))
+            .by_control(t.control)
+            .with_detail(&t.reason)
     }
 }
 

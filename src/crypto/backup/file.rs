@@ -86,11 +86,14 @@ pub(super) fn encrypt_file(
     options: &BackupOptions,
 ) -> Result<BackupSummary, BackupError> {
     options.checked_chunk_size()?;
+    // Refuse an occupied output before opening the input (as write_new_file would after).
     if occupied(output)? {
         return Err(output_exists(output));
     }
     let src = File::open(input)?;
-    write_new_file(output, |out| super::encrypt(keyring, src, out, options))
+    write_atomically(output, false, |out| {
+        super::encrypt(keyring, src, out, options)
+    })
 }
 
 pub(super) fn decrypt_file(
@@ -102,7 +105,7 @@ pub(super) fn decrypt_file(
         return Err(output_exists(output));
     }
     let src = File::open(input)?;
-    write_new_file(output, |out| super::decrypt(keyring, src, out))
+    write_atomically(output, false, |out| super::decrypt(keyring, src, out))
 }
 
 pub(super) fn rewrap_file(
