@@ -12,12 +12,15 @@
 //! repair) and [`verify`] reports the first bad record. Group commit, rotation, checkpoints,
 //! retention and the PostgreSQL backend are still to come (issue 4).
 
+mod chain;
 mod event;
 mod file;
 mod kind;
 mod ocsf;
+mod sink;
 
 pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
 pub use file::{AuditError, Durability, FileSink, VerifyReport, verify, verify_reader};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};
+pub use sink::{AuditSink, AuditTrail, FailurePolicy, Receipt, SinkFailure};

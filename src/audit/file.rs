@@ -18,16 +18,15 @@ use std::io::{BufRead as _, BufReader, Read as _, Seek as _, SeekFrom, Write as 
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use sha2::Sha256;
 
+use super::chain::{ChainKey, GENESIS, hex};
 use super::event::{Actor, AuditEvent, Outcome};
 use super::kind::EventKind;
 use crate::clock::Clock;
 use crate::control::ControlId;
-use crate::crypto::{Keyring, Purpose, SubKey};
+use crate::crypto::Keyring;
 
 /// Longest line accepted when reading a log; longer ones are reported as malformed.
 const MAX_LINE: usize = 1024 * 1024;
@@ -112,32 +111,12 @@ struct RecordIn<'a> {
     event: &'a RawValue,
 }
 
-fn chain_key(keyring: &Keyring) -> SubKey {
-    keyring.active().subkey(Purpose::AuditChain, &[])
-}
-
-fn link(key: &SubKey, prev: &[u8; 32], seq: u64, event: &[u8]) -> [u8; 32] {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret())
-        .expect("HMAC takes a key of any length");
-    mac.update(prev);
-    mac.update(&seq.to_be_bytes());
-    mac.update(event);
-    mac.finalize().into_bytes().into()
-}
-
-fn hex(bytes: &[u8; 32]) -> String {
-    let mut buf = [0u8; 64];
-    base16ct::lower::encode_str(bytes, &mut buf)
-        .expect("64 bytes hold 32 in hex")
-        .to_owned()
-}
-
 /// Walks a log: every complete line is checked; returns the last good (seq, chain), the byte
 /// length of the complete records, and the first problem if any.
-fn scan(key: &SubKey, path: &Path) -> Result<Scan, AuditError> {
+fn scan(keys: &mut Vec<ChainKey>, path: &Path) -> Result<Scan, AuditError> {
     match File::open(path) {
-        Ok(f) => scan_reader(key, BufReader::new(f)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((0, [0; 32], 0, None)),
+        Ok(f) => scan_reader(keys, BufReader::new(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((0, GENESIS, 0, None)),
         Err(e) => Err(e.into()),
     }
 }
@@ -146,8 +125,13 @@ fn scan(key: &SubKey, path: &Path) -> Result<Scan, AuditError> {
 /// good records, and the first problem.
 type Scan = (u64, [u8; 32], u64, Option<AuditError>);
 
-fn scan_reader(key: &SubKey, mut reader: impl std::io::BufRead) -> Result<Scan, AuditError> {
-    let (mut seq, mut chain, mut good_len) = (0u64, [0u8; 32], 0u64);
+/// `keys` are the candidate chain keys; the first record decides which one the log uses, and
+/// `keys` is left holding that one first.
+fn scan_reader(
+    keys: &mut Vec<ChainKey>,
+    mut reader: impl std::io::BufRead,
+) -> Result<Scan, AuditError> {
+    let (mut seq, mut chain, mut good_len) = (0u64, GENESIS, 0u64);
     let mut line = Vec::new();
     let mut number = 0u64;
     loop {
@@ -191,12 +175,18 @@ fn scan_reader(key: &SubKey, mut reader: impl std::io::BufRead) -> Result<Scan, 
             };
             return Ok((seq, chain, good_len, Some(err)));
         }
-        let expected = link(key, &chain, record.seq, record.event.get().as_bytes());
-        let mut stored = [0u8; 32];
-        let ok = record.chain.len() == 64
-            && base16ct::lower::decode(record.chain, &mut stored).is_ok()
-            && subtle_eq(&stored, &expected);
-        if !ok {
+        let event = record.event.get().as_bytes();
+        if number == 1 {
+            // The first record picks the key: the active one, or a retired one it was written with.
+            if let Some(i) = keys
+                .iter()
+                .position(|k| ChainKey::matches(record.chain, &k.link(&chain, next, event)))
+            {
+                keys.swap(0, i);
+            }
+        }
+        let expected = keys[0].link(&chain, record.seq, event);
+        if !ChainKey::matches(record.chain, &expected) {
             let err = AuditError::Modified {
                 line: number,
                 seq: next,
@@ -209,15 +199,9 @@ fn scan_reader(key: &SubKey, mut reader: impl std::io::BufRead) -> Result<Scan, 
     }
 }
 
-/// Constant-time comparison of two MAC values.
-fn subtle_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// Verifies a whole log: `Ok` with the record count and head, or the first bad record.
 pub fn verify(keyring: &Keyring, path: &Path) -> Result<VerifyReport, AuditError> {
-    let key = chain_key(keyring);
-    report(scan(&key, path)?)
+    report(scan(&mut ChainKey::candidates(keyring), path)?)
 }
 
 /// Verifies a log read from `reader` (a copy, a pipe), as [`verify`] does a file.
@@ -225,8 +209,10 @@ pub fn verify_reader(
     keyring: &Keyring,
     reader: impl std::io::Read,
 ) -> Result<VerifyReport, AuditError> {
-    let key = chain_key(keyring);
-    report(scan_reader(&key, BufReader::new(reader))?)
+    report(scan_reader(
+        &mut ChainKey::candidates(keyring),
+        BufReader::new(reader),
+    )?)
 }
 
 fn report(scan: Scan) -> Result<VerifyReport, AuditError> {
@@ -256,7 +242,7 @@ struct State {
 /// sequence numbers are dense.
 pub struct FileSink {
     path: PathBuf,
-    key: SubKey,
+    key: ChainKey,
     durability: Durability,
     state: Mutex<State>,
     /// Signalled when a group-commit `fsync` finishes.
@@ -284,8 +270,9 @@ impl FileSink {
         durability: Durability,
         clock: &dyn Clock,
     ) -> Result<Self, AuditError> {
-        let key = chain_key(keyring);
-        let (seq, chain, good_len, problem) = scan(&key, path)?;
+        let mut keys = ChainKey::candidates(keyring);
+        let (seq, chain, good_len, problem) = scan(&mut keys, path)?;
+        let key = keys.swap_remove(0);
         let torn = match problem {
             None => None,
             Some(AuditError::Truncated { line }) => Some(line),
@@ -352,7 +339,7 @@ impl FileSink {
             .seq
             .checked_add(1)
             .ok_or_else(|| AuditError::Io("sequence numbers exhausted".into()))?;
-        let chain = link(&self.key, &state.chain, seq, &event_json);
+        let chain = self.key.link(&state.chain, seq, &event_json);
         // The same bytes `RecordIn` parses: {"seq":N,"chain":"<hex>","event":<event JSON>}.
         let mut line = Vec::with_capacity(event_json.len() + 110);
         write!(
@@ -423,5 +410,15 @@ impl FileSink {
     /// `true` when the log holds no record.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+impl super::AuditSink for FileSink {
+    fn append(&self, event: &AuditEvent) -> Result<u64, AuditError> {
+        FileSink::append(self, event)
+    }
+
+    fn describe(&self) -> String {
+        format!("file:{}", self.path.display())
     }
 }

@@ -157,6 +157,8 @@ pub enum Purpose {
     Backup,
     /// The audit trail's HMAC chain.
     AuditChain,
+    /// The Ed25519 key that signs audit checkpoints.
+    AuditCheckpoint,
     /// Encryption of personal data.
     Pii,
 }
@@ -168,6 +170,7 @@ impl Purpose {
             Purpose::ConfigSeal => "config-seal",
             Purpose::Backup => "backup",
             Purpose::AuditChain => "audit-chain",
+            Purpose::AuditCheckpoint => "audit-checkpoint",
             Purpose::Pii => "pii",
         }
     }
