@@ -113,7 +113,7 @@ struct RecordIn<'a> {
 
 /// Walks a log: every complete line is checked; returns the last good (seq, chain), the byte
 /// length of the complete records, and the first problem if any.
-fn scan(keys: &mut Vec<ChainKey>, path: &Path) -> Result<Scan, AuditError> {
+fn scan(keys: &mut [ChainKey], path: &Path) -> Result<Scan, AuditError> {
     match File::open(path) {
         Ok(f) => scan_reader(keys, BufReader::new(f)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((0, GENESIS, 0, None)),
@@ -128,7 +128,7 @@ type Scan = (u64, [u8; 32], u64, Option<AuditError>);
 /// `keys` are the candidate chain keys; the first record decides which one the log uses, and
 /// `keys` is left holding that one first.
 fn scan_reader(
-    keys: &mut Vec<ChainKey>,
+    keys: &mut [ChainKey],
     mut reader: impl std::io::BufRead,
 ) -> Result<Scan, AuditError> {
     let (mut seq, mut chain, mut good_len) = (0u64, GENESIS, 0u64);
