@@ -8,19 +8,27 @@
 //! [`to_ocsf`] maps an event to an OCSF class for export. Account-lifecycle transitions become
 //! events with [`AuditEvent::from_transition`].
 //!
-//! [`FileSink`] is the embedded tamper-evident log (HMAC-SHA-256 chain, JSON Lines, torn-write
-//! repair) and [`verify`] reports the first bad record. Group commit, rotation, checkpoints,
-//! retention and the PostgreSQL backend are still to come (issue 4).
+//! [`FileSink`] is the embedded tamper-evident log: JSON Lines with an HMAC-SHA-256 chain,
+//! three durability modes (fsync each, group commit, OS-buffered), torn-write repair, rotation
+//! by size and day with the chain running across files, signed [`Checkpoint`]s to export, and
+//! retention pruning ([`FileSink::prune`]). [`verify`] reports the first bad record; reading
+//! events takes an [`AuditReader`]. [`AuditTrail`] puts a [`FailurePolicy`] and an alert hook
+//! in front of any [`AuditSink`]. With the `postgres` feature, the same chain lives in a
+//! PostgreSQL table written by an insert-and-select-only role.
 
 mod chain;
+mod checkpoint;
 mod event;
 mod file;
 mod kind;
 mod ocsf;
+mod read;
 mod sink;
 
+pub use checkpoint::{Checkpoint, checkpoint_public_key};
 pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
-pub use file::{AuditError, Durability, FileSink, VerifyReport, verify, verify_reader};
+pub use file::{AuditError, Durability, FileSink, LogOptions, Pending, PruneReport, VerifyReport};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};
+pub use read::{AuditReader, ExportFormat, verify, verify_reader};
 pub use sink::{AuditSink, AuditTrail, FailurePolicy, Receipt, SinkFailure};

@@ -109,6 +109,15 @@ control_ids! {
     /// The audit log is HMAC-chained: any change, deletion, insertion or reordering is detected
     /// at its record; torn writes are repaired and recorded.
     AudChain = "AUD-CHAIN",
+    /// Signed checkpoints exported to another system detect truncation by the key holder.
+    AudCheckpoint = "AUD-CHECKPOINT",
+    /// Rotation by size and day with the chain continuing; retention set by the profile;
+    /// pruning only of checkpointed files, recorded as an event.
+    AudRetention = "AUD-RETENTION",
+    /// A failing audit sink fails closed or falls back to a secondary sink, and alerts.
+    AudFailure = "AUD-FAILURE",
+    /// Reading the audit log takes an explicit reader capability.
+    AudReadAccess = "AUD-READ-ACCESS",
 }
 
 impl ControlId {

@@ -339,7 +339,64 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/audit_log.rs::a_torn_last_line_is_repaired_and_recorded",
             "tests/audit_log.rs::concurrent_appends_are_dense_and_chained",
             "tests/fuzz_regressions.rs::audit_reader_corpus_holds_invariants",
+            "tests/audit_rotation.rs::a_missing_or_altered_rotated_file_is_named",
+            "tests/audit_rotation.rs::a_log_spans_a_master_key_rotation",
         ],
+    },
+    ControlInfo {
+        id: C::AudCheckpoint,
+        title: "Ed25519-signed checkpoints (sequence, chain value, time) exported to another system; verify detects records cut off the end or rewritten by the key holder",
+        title_zh: "日誌檢查點簽章並備份至其他系統，可偵測截斷或改寫",
+        clauses: &[A10_AU, KHH_12_2, TXG_24_2_10, TWSE_8_4_C],
+        api: &[
+            "audit::FileSink::checkpoint",
+            "audit::Checkpoint",
+            "audit::checkpoint_public_key",
+            "audit::AuditReader::verify_against",
+        ],
+        tests: &[
+            "tests/audit_rotation.rs::checkpoints_detect_truncation_by_the_key_holder",
+            "src/audit/checkpoint.rs::signatures_verify_with_the_public_key_only",
+        ],
+    },
+    ControlInfo {
+        id: C::AudRetention,
+        title: "Rotation by size and by day with the chain continuing; retention from the profile (6 months KHH/A10, 3 years TWSE); only checkpointed rotated files are pruned, and the pruning is recorded",
+        title_zh: "日誌輪替與保存期限（6 個月／3 年），刪除前須有檢查點並留下紀錄",
+        clauses: &[KHH_12_3, TWSE_8_4_C, A10_AU],
+        api: &[
+            "audit::LogOptions",
+            "audit::FileSink::prune",
+            "control::Profile::audit_retention",
+        ],
+        tests: &[
+            "tests/audit_rotation.rs::size_rotation_keeps_one_chain_across_files_and_reopens",
+            "tests/audit_rotation.rs::daily_rotation_follows_the_taipei_calendar",
+            "tests/audit_rotation.rs::pruning_follows_the_profile_retention_and_only_removes_checkpointed_files",
+        ],
+    },
+    ControlInfo {
+        id: C::AudFailure,
+        title: "Audit failure response: fail closed or fall back to a secondary sink with an audit_failure notice; an alert hook on every failure; never a silent drop; a failed fsync stops the sink",
+        title_zh: "日誌處理失效時之因應（失效即拒絕或改寫備援並告警）",
+        clauses: &[TWSE_8_4_D, A10_AU, TPE_8_2],
+        api: &[
+            "audit::AuditTrail",
+            "audit::FailurePolicy",
+            "audit::AuditSink",
+        ],
+        tests: &[
+            "tests/audit_rotation.rs::a_failing_sink_fails_closed_or_falls_back_and_always_alerts",
+            "tests/audit_rotation.rs::group_commit_submissions_are_durable_when_waited_for",
+        ],
+    },
+    ControlInfo {
+        id: C::AudReadAccess,
+        title: "Reading audit events takes an explicit reader capability opened with the keyring; the writer cannot read back; exports (JSON Lines, OCSF) hand out only verified records",
+        title_zh: "僅授權者可讀取稽核日誌",
+        clauses: &[MOE_42_1_5, A10_AU],
+        api: &["audit::AuditReader", "audit::ExportFormat"],
+        tests: &["tests/audit_rotation.rs::the_reader_exports_verified_events_as_jsonl_and_ocsf"],
     },
 ];
 

@@ -125,7 +125,16 @@ pub struct Profile {
     pub password: PasswordPolicy,
     /// Account lifecycle rules.
     pub account: AccountPolicy,
+    /// How long audit logs are kept before [`FileSink::prune`](crate::audit::FileSink::prune)
+    /// may remove them: 6 months (184 days) under KHH-12.3 and A10-AU, 3 years (1,096 days)
+    /// under TWSE-8.4.c.
+    pub audit_retention: Duration,
 }
+
+/// 6 months, counted as the longest six calendar months (KHH-12.3, A10-AU).
+const SIX_MONTHS: i64 = 184;
+/// 3 years, counted with a leap day (TWSE-8.4.c).
+const THREE_YEARS: i64 = 1096;
 
 fn days(n: i64) -> Duration {
     Duration::days(n)
@@ -160,6 +169,7 @@ impl Profile {
     pub fn taipei() -> Profile {
         Profile {
             name: ProfileName::Taipei,
+            audit_retention: days(SIX_MONTHS),
             password: PasswordPolicy {
                 min_length: 12,
                 classes: ClassRule::all_of(&[CharClass::Upper, CharClass::Lower, CharClass::Digit]),
@@ -179,6 +189,7 @@ impl Profile {
     pub fn moe() -> Profile {
         Profile {
             name: ProfileName::Moe,
+            audit_retention: days(SIX_MONTHS),
             password: PasswordPolicy {
                 min_length: 8,
                 classes: three_of_five(),
@@ -197,6 +208,7 @@ impl Profile {
     pub fn twse_staff() -> Profile {
         Profile {
             name: ProfileName::TwseStaff,
+            audit_retention: days(THREE_YEARS),
             password: PasswordPolicy {
                 min_length: 8,
                 classes: three_of_five(),
@@ -216,6 +228,7 @@ impl Profile {
     pub fn twse_customer() -> Profile {
         Profile {
             name: ProfileName::TwseCustomer,
+            audit_retention: days(THREE_YEARS),
             password: PasswordPolicy {
                 min_length: 6,
                 classes: ClassRule::none()
@@ -241,6 +254,7 @@ impl Profile {
     pub fn annex10(level: Annex10Level) -> Profile {
         Profile {
             name: ProfileName::Annex10(level),
+            audit_retention: days(SIX_MONTHS),
             password: PasswordPolicy {
                 min_length: 8,
                 classes: three_of_five(),
@@ -264,6 +278,7 @@ impl Profile {
     pub fn nist_800_63b() -> Profile {
         Profile {
             name: ProfileName::Nist,
+            audit_retention: days(SIX_MONTHS),
             password: PasswordPolicy {
                 min_length: 15,
                 classes: ClassRule::none(),
@@ -287,6 +302,7 @@ impl Profile {
     pub fn strictest() -> Profile {
         Profile {
             name: ProfileName::Strictest,
+            audit_retention: days(THREE_YEARS),
             password: PasswordPolicy {
                 min_length: 12,
                 classes: ClassRule::all_of(&[CharClass::Upper, CharClass::Lower, CharClass::Digit])
@@ -347,6 +363,7 @@ mod tests {
             );
             assert!(s.account.min_age >= p.account.min_age, "{name}");
             assert!(s.account.temporary_password_validity <= p.account.temporary_password_validity);
+            assert!(s.audit_retention >= p.audit_retention, "{name}");
         }
     }
 }
