@@ -22,6 +22,8 @@ mod event;
 mod file;
 mod kind;
 mod ocsf;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod read;
 mod sink;
 
@@ -30,5 +32,7 @@ pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
 pub use file::{AuditError, Durability, FileSink, LogOptions, Pending, PruneReport, VerifyReport};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};
+#[cfg(feature = "postgres")]
+pub use postgres::{PgIdentifier, PgIdentifierError, PgSink, migrate_postgres, verify_postgres};
 pub use read::{AuditReader, ExportFormat, verify, verify_reader};
 pub use sink::{AuditSink, AuditTrail, FailurePolicy, Receipt, SinkFailure};
