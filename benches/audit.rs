@@ -41,6 +41,31 @@ fn run(writers: u64, n: u64, append: &(dyn Fn(&AuditEvent) + Sync)) -> Duration 
     start.elapsed()
 }
 
+/// Runs `n` appends split over `writers` threads, each submitting `window` events before
+/// waiting for them.
+fn run_windows(writers: u64, n: u64, window: usize, sink: &FileSink) -> Duration {
+    let events: Vec<Vec<AuditEvent>> = (0..writers)
+        .map(|w| (0..n / writers).map(|i| event(w * n + i)).collect())
+        .collect();
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for batch in &events {
+            s.spawn(move || {
+                for chunk in batch.chunks(window) {
+                    let pending: Vec<_> = chunk
+                        .iter()
+                        .map(|e| sink.submit(e).expect("submit"))
+                        .collect();
+                    for p in pending {
+                        p.wait().expect("durable");
+                    }
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
 fn appends(c: &mut Criterion) {
     // On the project's disk (not a tmpfs), so that fsync costs what it costs.
     let dir = tempfile::tempdir_in(env!("CARGO_MANIFEST_DIR")).expect("temp dir");
@@ -71,6 +96,27 @@ fn appends(c: &mut Criterion) {
                 });
             });
         }
+        // Group commit with 16 appends in flight per writer (`submit`, then `wait` for the last
+        // of each window): one fsync covers up to 16 × writers records.
+        let batch = 1_600;
+        g.throughput(Throughput::Elements(batch));
+        g.bench_function(
+            format!("group-commit-16-in-flight/{writers}-writers"),
+            |b| {
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| {
+                            file_no += 1;
+                            let path = dir.path().join(format!("{file_no}.jsonl"));
+                            let sink =
+                                FileSink::open(&ring, &path, Durability::GroupCommit, &SystemClock)
+                                    .expect("open");
+                            run_windows(writers, batch, 16, &sink)
+                        })
+                        .sum()
+                });
+            },
+        );
         // The same events serialised and written under one lock, without sequence or chain.
         let batch = 8_000;
         g.throughput(Throughput::Elements(batch));

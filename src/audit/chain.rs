@@ -1,6 +1,9 @@
 //! The chain every audit backend shares: HMAC-SHA-256 under the keyring's
-//! [`Purpose::AuditChain`] sub-key over the previous chain value (32 zero bytes before the first
-//! record), the sequence number (8 bytes, big-endian) and the exact bytes of the event as stored.
+//! [`Purpose::AuditChain`] sub-key over the exact bytes of the event as stored, then the
+//! sequence number (8 bytes, big-endian), then the previous record's chain value (32 zero bytes
+//! before the first record). The two fixed-length fields come last so that the input is
+//! unambiguous and the event — the long part — can be absorbed before the writer takes its lock
+//! ([`ChainKey::absorb`]); under the lock only 40 bytes and the finalisation remain.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -42,11 +45,14 @@ impl ChainKey {
 
     /// The chain value of record `seq` holding `event`, after `prev`.
     pub(crate) fn link(&self, prev: &[u8; 32], seq: u64, event: &[u8]) -> [u8; 32] {
+        self.absorb(event).link(prev, seq)
+    }
+
+    /// The MAC with `event` absorbed, to be finished with [`Absorbed::link`].
+    pub(crate) fn absorb(&self, event: &[u8]) -> Absorbed {
         let mut mac = self.mac.clone();
-        mac.update(prev);
-        mac.update(&seq.to_be_bytes());
         mac.update(event);
-        mac.finalize().into_bytes().into()
+        Absorbed(mac)
     }
 
     /// Checks a stored chain value (hex) against the expected one, in constant time.
@@ -58,6 +64,19 @@ impl ChainKey {
                 .fold(0u8, |acc, (x, y)| acc | (x ^ y))
                 == 0
         })
+    }
+}
+
+/// A chain MAC with its event absorbed.
+pub(crate) struct Absorbed(Hmac<Sha256>);
+
+impl Absorbed {
+    /// The chain value for sequence number `seq` after `prev`.
+    pub(crate) fn link(self, prev: &[u8; 32], seq: u64) -> [u8; 32] {
+        let mut mac = self.0;
+        mac.update(&seq.to_be_bytes());
+        mac.update(prev);
+        mac.finalize().into_bytes().into()
     }
 }
 
@@ -88,6 +107,14 @@ mod tests {
         assert_ne!(a, k.link(&[1; 32], 1, b"{}"));
         assert_ne!(a, k.link(&GENESIS, 1, b"{ }"));
         assert_eq!(a, k.link(&GENESIS, 1, b"{}"));
+        assert_eq!(a, k.absorb(b"{}").link(&GENESIS, 1));
+        // Known answer: HMAC-SHA-256(key, event ‖ seq BE ‖ prev), computed independently.
+        let key = MasterKey::from_bytes(SecretBox::new(Box::new([1; 32])))
+            .subkey(Purpose::AuditChain, &[]);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret()).unwrap();
+        mac.update(b"{}\0\0\0\0\0\0\0\x01");
+        mac.update(&GENESIS);
+        assert_eq!(a, <[u8; 32]>::from(mac.finalize().into_bytes()));
         assert_eq!(unhex(&hex(&a)), Some(a));
         assert!(ChainKey::matches(&hex(&a), &a));
         assert!(!ChainKey::matches(&hex(&a).to_uppercase(), &a));

@@ -8,9 +8,9 @@
 //! ```
 //!
 //! `chain` is HMAC-SHA-256 under the keyring's
-//! [`Purpose::AuditChain`](crate::crypto::Purpose::AuditChain) sub-key of the previous record's
-//! chain value (32 zero bytes before the first record), the sequence number (8 bytes,
-//! big-endian) and the exact bytes of `event` as written. Changing, deleting, inserting,
+//! [`Purpose::AuditChain`](crate::crypto::Purpose::AuditChain) sub-key of the exact bytes of
+//! `event` as written, the sequence number (8 bytes, big-endian) and the previous record's
+//! chain value (32 zero bytes before the first record). Changing, deleting, inserting,
 //! duplicating or reordering any record breaks the chain or the sequence at that record
 //! (KHH-12.2, TXG-24.2.10, A10-AU 中). Removing records from the end is detectable with a
 //! [`Checkpoint`] kept elsewhere.
@@ -217,6 +217,9 @@ struct State {
     /// Set when an `fsync` failed: what was written may not be on disk, and the page cache
     /// cannot be trusted to retry, so the sink refuses further appends until reopened.
     failed: Option<String>,
+    /// A partial line from a crash lies beyond `bytes`; the next write covers its start and
+    /// then cuts the rest.
+    trim: bool,
 }
 
 /// An append-only, HMAC-chained JSON Lines audit log. Appends from many threads are serialised;
@@ -345,9 +348,11 @@ impl FileSink {
         };
         let mut file = open_active(&layout.active)?;
         if torn.is_some() {
-            file.set_len(end.good_len)?;
-            file.sync_all()?;
-            file.seek(SeekFrom::End(0))?;
+            // The correction record is written over the partial line, and the rest of it cut
+            // off after: a crash in between leaves a complete correction and a shorter partial
+            // line, which the next open repairs and records again. Cutting first would let a
+            // crash remove the partial line without a record of it.
+            file.seek(SeekFrom::Start(end.good_len))?;
         }
         let file_day = match (options.rotate_daily, end.first_time) {
             (Some(offset), Some(t)) => Some(t.to_offset(offset).date()),
@@ -369,6 +374,7 @@ impl FileSink {
                 synced: walk.seq,
                 syncing: false,
                 failed: None,
+                trim: torn.is_some(),
             }),
             synced: Condvar::new(),
             layout,
@@ -429,6 +435,9 @@ impl FileSink {
     /// ```
     pub fn submit(&self, event: &AuditEvent) -> Result<Pending<'_>, AuditError> {
         let event_json = serde_json::to_vec(event).map_err(|e| AuditError::Io(e.to_string()))?;
+        // The long part of the MAC and the buffer are done before the lock.
+        let absorbed = self.key.absorb(&event_json);
+        let mut line = Vec::with_capacity(event_json.len() + 120);
         let mut state = self.lock();
         if let Some(why) = &state.failed {
             return Err(AuditError::Io(format!("audit sink failed earlier: {why}")));
@@ -440,8 +449,7 @@ impl FileSink {
         // The same bytes `RecordIn` parses: {"seq":N,"chain":"<hex>","event":<event JSON>}.
         let line_len = event_json.len() as u64 + 100;
         self.rotate_if_due(&mut state, event.time, line_len)?;
-        let chain = self.key.link(&state.chain, seq, &event_json);
-        let mut line = Vec::with_capacity(event_json.len() + 110);
+        let chain = absorbed.link(&state.chain, seq);
         write!(
             line,
             "{{\"seq\":{seq},\"chain\":\"{}\",\"event\":",
@@ -465,6 +473,19 @@ impl FileSink {
         state.seq = seq;
         state.chain = chain;
         state.bytes += line.len() as u64;
+        if state.trim {
+            let bytes = state.bytes;
+            if let Err(e) = state
+                .file
+                .set_len(bytes)
+                .and_then(|()| state.file.sync_all())
+            {
+                state.failed = Some(e.to_string());
+                return Err(e.into());
+            }
+            state.trim = false;
+            state.synced = seq;
+        }
         if self.options.durability == Durability::Fsync {
             if let Err(e) = state.file.sync_data() {
                 state.failed = Some(e.to_string());
@@ -507,9 +528,16 @@ impl FileSink {
             state.failed = Some(e.to_string());
             e
         };
-        if let Err(e) = state.file.sync_all() {
+        let bytes = state.bytes;
+        let trimmed = if state.trim {
+            state.file.set_len(bytes)
+        } else {
+            Ok(())
+        };
+        if let Err(e) = trimmed.and_then(|()| state.file.sync_all()) {
             return Err(fail(state, e.into()));
         }
+        state.trim = false;
         state.synced = state.seq;
         let active = &self.layout.active;
         let rotated = rotated_name(active, state.file_first);
