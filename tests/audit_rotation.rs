@@ -437,6 +437,25 @@ impl AuditSink for Memory {
 }
 
 #[test]
+fn one_writer_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let clock = ManualClock::new(datetime!(2026-05-01 09:00 UTC));
+    let first = FileSink::open(&ring(1), &path, Durability::Fsync, &clock).unwrap();
+    first.append(&event(0, &clock)).unwrap();
+    let err = FileSink::open(&ring(1), &path, Durability::Fsync, &clock).unwrap_err();
+    assert!(
+        err.to_string().contains("already open for writing"),
+        "{err}"
+    );
+    // Readers are not writers.
+    assert_eq!(verify(&ring(1), &path).unwrap().records, 1);
+    drop(first);
+    let second = FileSink::open(&ring(1), &path, Durability::Fsync, &clock).unwrap();
+    assert_eq!(second.append(&event(1, &clock)).unwrap(), 2);
+}
+
+#[test]
 fn a_regular_file_is_required() {
     let clock = ManualClock::new(datetime!(2026-05-01 09:00 UTC));
     let err = FileSink::open(&ring(1), Path::new("/dev/null"), Durability::Fsync, &clock);

@@ -223,9 +223,13 @@ struct State {
 }
 
 /// An append-only, HMAC-chained JSON Lines audit log. Appends from many threads are serialised;
-/// sequence numbers are dense.
+/// sequence numbers are dense. One `FileSink` at a time writes a log: it holds an exclusive
+/// lock on `<name>.lock` (released when it is dropped or its process dies), and a second open
+/// — from this process or another — fails instead of forking the chain.
 pub struct FileSink {
     layout: Layout,
+    /// Holds the writer's lock for the sink's lifetime.
+    _lock: File,
     signer: Signer,
     key: ChainKey,
     options: LogOptions,
@@ -254,6 +258,28 @@ fn open_active(path: &Path) -> Result<File, AuditError> {
     let mut file = options.open(path)?;
     file.seek(SeekFrom::End(0))?;
     Ok(file)
+}
+
+/// Takes the exclusive writer's lock of the log at `path`.
+fn lock_writer(path: &Path) -> Result<File, AuditError> {
+    let lock_path = super::read::sibling(path, ".lock");
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let file = options.open(&lock_path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(AuditError::Io(format!(
+            "{} is already open for writing (lock {} held)",
+            path.display(),
+            lock_path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
 }
 
 /// Makes a rename or a new file in `path`'s directory durable.
@@ -319,6 +345,7 @@ impl FileSink {
             _ => {}
         }
         let layout = layout(path)?;
+        let lock = lock_writer(path)?;
         // Where the active file continues from: the last rotated file's last record, or (when
         // every rotated file was pruned) the checkpoint before the active file's first record.
         let (prev_seq, prev_chain) = match layout.rotated.last() {
@@ -360,6 +387,7 @@ impl FileSink {
         };
         let sync_handle = Arc::new(file.try_clone()?);
         let sink = Self {
+            _lock: lock,
             key: ChainKey::of(keyring.active()),
             signer: Signer::of(keyring),
             options,
