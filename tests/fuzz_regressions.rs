@@ -5,7 +5,7 @@
 //! `PersonalInfo::national_id` on multi-byte input, is `national-id-10-bytes-non-ascii-first-*`
 //! in `password_check/`).
 //!
-//! The seeds of `backup_reader/` and `sealed_decoder/` (genuine values under the targets' fixed
+//! The seeds of `backup_reader/`, `sealed_decoder/` and `audit_reader/` (genuine values under the targets' fixed
 //! test key, so the fuzzer gets past the header and the key lookup, and damaged ones) are written
 //! by the ignored test `write_seed_corpora`:
 //!
@@ -234,5 +234,55 @@ fn write_seed_corpora() {
     ];
     for (name, text) in &seeds {
         write("sealed_decoder", name, text.as_bytes());
+    }
+
+    // Audit logs under the target's key, at a fixed time, and damaged copies of them.
+    let ring = audit_common::keyring();
+    let clock = twsec::clock::ManualClock::new(time::macros::datetime!(2026-03-01 09:00 UTC));
+    let log = |n: usize| {
+        use twsec::audit::{Actor, AuditEvent, Durability, EventKind, FileSink, Outcome};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("audit.jsonl");
+        let sink = FileSink::open(&ring, &path, Durability::OsBuffered, &clock).expect("open");
+        for i in 0..n {
+            let e = AuditEvent::new(
+                EventKind::AuthnLoginFail,
+                Outcome::Failure,
+                Actor::account(&format!("user{i}")),
+                &clock,
+            )
+            .from_ip("192.0.2.1".parse().expect("IP"))
+            .with_detail("wrong password");
+            sink.append(&e).expect("append");
+        }
+        drop(sink);
+        std::fs::read_to_string(&path).expect("log")
+    };
+    let five = log(5);
+    let lines: Vec<&str> = five.lines().collect();
+    let join = |ls: &[&str]| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
+    let seeds: Vec<(&str, String)> = vec![
+        ("genuine-1-records", log(1)),
+        ("genuine-2-records", log(2)),
+        ("genuine-3-records", log(3)),
+        ("genuine-5-records", five.clone()),
+        (
+            "deleted-middle",
+            join(&[lines[0], lines[1], lines[3], lines[4]]),
+        ),
+        (
+            "swapped",
+            join(&[lines[0], lines[2], lines[1], lines[3], lines[4]]),
+        ),
+        ("edited", five.replacen("user3", "user9", 1)),
+        ("torn-last-line", five[..five.len() - 40].to_string()),
+        ("no-final-newline", five.trim_end().to_string()),
+        (
+            "blank-lines",
+            format!("{}\n\n{}", join(&lines[..2]), join(&lines[2..])),
+        ),
+    ];
+    for (name, text) in &seeds {
+        write("audit_reader", name, text.as_bytes());
     }
 }
