@@ -118,6 +118,9 @@ control_ids! {
     AudFailure = "AUD-FAILURE",
     /// Reading the audit log takes an explicit reader capability.
     AudReadAccess = "AUD-READ-ACCESS",
+    /// The audit chain in PostgreSQL: append-only table, insert-and-select-only writer role,
+    /// one chain shared by every application instance.
+    AudDatabase = "AUD-DATABASE",
 }
 
 impl ControlId {

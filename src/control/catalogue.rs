@@ -398,6 +398,23 @@ const CATALOGUE: &[ControlInfo] = &[
         api: &["audit::AuditReader", "audit::ExportFormat"],
         tests: &["tests/audit_rotation.rs::the_reader_exports_verified_events_as_jsonl_and_ocsf"],
     },
+    ControlInfo {
+        id: C::AudDatabase,
+        title: "Audit chain in PostgreSQL (feature postgres): append-only table refusing UPDATE/DELETE/TRUNCATE, a writer role with INSERT and SELECT only, one chain serialised across instances by an advisory lock, verification by pages",
+        title_zh: "資料庫稽核日誌：僅可新增與查詢之帳號，任何人不得修改或刪除",
+        clauses: &[KHH_12_2, TXG_24_2_10, A10_AU, TWSE_8_4_C],
+        api: &[
+            "audit::PgSink",
+            "audit::migrate_postgres",
+            "audit::verify_postgres",
+        ],
+        tests: &[
+            "tests/audit_postgres.rs::writer_role_may_only_insert_and_select",
+            "tests/audit_postgres.rs::threads_with_their_own_connections_share_one_dense_chain",
+            "tests/audit_postgres.rs::processes_share_one_dense_chain",
+            "tests/audit_postgres.rs::tampering_is_reported_at_the_right_row",
+        ],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].
