@@ -6,7 +6,7 @@
 use secrecy::ExposeSecret;
 use time::{Duration, macros::date};
 use twsec::account::{Accounts, LoginDecision, Transition};
-use twsec::audit::{self, AuditEvent, Durability, FileSink};
+use twsec::audit::{self, AuditEvent, AuditTrail, Durability, FileSink};
 use twsec::clock::{Clock, ManualClock};
 use twsec::control::Profile;
 use twsec::crypto::{Keyring, MasterKey, SealedString, backup};
@@ -164,11 +164,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("twsec-quickstart-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let log = dir.join("audit.jsonl");
-    let sink = FileSink::open(&ring, &log, Durability::Fsync, &clock)?;
+    let sink = std::sync::Arc::new(FileSink::open(&ring, &log, Durability::Fsync, &clock)?);
+    // Fail closed (the default): if the log cannot be written, the operation is refused.
+    let audit_trail = AuditTrail::new(sink.clone());
     for t in &trail {
-        let seq = sink.append(&AuditEvent::from_transition(t))?;
-        println!("  #{seq} {} {} ({})", t.event.as_str(), t.account, t.reason);
+        let receipt = audit_trail.record(&AuditEvent::from_transition(t))?;
+        println!(
+            "  {receipt:?} {} {} ({})",
+            t.event.as_str(),
+            t.account,
+            t.reason
+        );
     }
+    let checkpoint = sink.checkpoint(&clock)?.ok_or("the log is empty")?;
+    println!(
+        "  checkpoint to copy elsewhere: record {}, signed by {}…",
+        checkpoint.seq,
+        &checkpoint.key[..16]
+    );
+    drop(audit_trail);
+    drop(sink);
     let report = audit::verify(&ring, &log)?;
     println!(
         "  verify: intact, {} records, head {}…",
