@@ -121,6 +121,8 @@ use twsec::control::ProfileName;
 use twsec::password::{Lang, PersonalInfo};
 
 // The root of a binary in `src/bin/` looks for modules in `src/bin/`: point at `src/bin/twsec/`.
+#[path = "twsec/audit.rs"]
+mod audit;
 #[path = "twsec/backup.rs"]
 mod backup;
 #[path = "twsec/commands.rs"]
@@ -159,6 +161,9 @@ enum Command {
     /// Encrypted backups: encrypt, decrypt, verify, rewrap.
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// Tamper-evident audit log: append, verify, export, checkpoint.
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -277,6 +282,7 @@ fn main() -> ExitCode {
         Command::Seal(args) => seal::seal(&args),
         Command::Unseal(args) => seal::unseal(&args),
         Command::Backup(command) => backup::run_command(&command),
+        Command::Audit(command) => audit::run_command(&command),
     };
     match result {
         Ok(status) => status,
