@@ -388,6 +388,7 @@ const CATALOGUE: &[ControlInfo] = &[
         tests: &[
             "tests/audit_rotation.rs::a_failing_sink_fails_closed_or_falls_back_and_always_alerts",
             "tests/audit_rotation.rs::group_commit_submissions_are_durable_when_waited_for",
+            "tests/audit_tracing.rs::recorded_events_and_failures_are_mirrored_to_tracing",
         ],
     },
     ControlInfo {
