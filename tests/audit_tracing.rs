@@ -12,8 +12,8 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
 use twsec::audit::{
-    Actor, AuditError, AuditEvent, AuditSink, AuditTrail, Durability, EventKind, FileSink,
-    Outcome, verify,
+    Actor, AuditError, AuditEvent, AuditSink, AuditTrail, Durability, EventKind, FileSink, Outcome,
+    verify,
 };
 use twsec::clock::ManualClock;
 use twsec::crypto::{Keyring, MasterKey};
@@ -90,7 +90,10 @@ fn recorded_events_and_failures_are_mirrored_to_tracing() {
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert_eq!(seen[0].0, "security_audit");
     assert_eq!(seen[0].1, Level::INFO);
-    assert!(seen[0].2.contains("authz_fail") && seen[0].2.contains("op-chen"), "{seen:?}");
+    assert!(
+        seen[0].2.contains("authz_fail") && seen[0].2.contains("op-chen"),
+        "{seen:?}"
+    );
     assert_eq!(seen[1].1, Level::ERROR);
     assert!(seen[1].2.contains("disk full"), "{seen:?}");
     // The log itself is complete whatever the subscriber did.

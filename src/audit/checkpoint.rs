@@ -149,7 +149,10 @@ impl Checkpoint {
 
     /// Parses one JSON line.
     pub fn parse(line: &str) -> Result<Self, AuditError> {
-        serde_json::from_str(line).map_err(|e| AuditError::Io(format!("bad checkpoint: {e}")))
+        serde_json::from_str(line).map_err(|e| AuditError::BadCheckpoints {
+            file: String::new(),
+            reason: format!("not a checkpoint: {e}"),
+        })
     }
 }
 
@@ -173,12 +176,18 @@ pub(crate) fn load(path: &Path, signer: &Signer) -> Result<Vec<Checkpoint>, Audi
         let Some(text) = line.strip_suffix('\n') else {
             return Ok(out);
         };
-        let cp = Checkpoint::parse(text)?;
+        let bad = |reason: String| AuditError::BadCheckpoints {
+            file: path.display().to_string(),
+            reason,
+        };
+        let cp = Checkpoint::parse(text).map_err(|e| match e {
+            AuditError::BadCheckpoints { reason, .. } => bad(reason),
+            other => other,
+        })?;
         if !signer.trusts(&cp) {
-            return Err(AuditError::Io(format!(
-                "checkpoint for record {} in {} is not signed by this keyring",
-                cp.seq,
-                path.display()
+            return Err(bad(format!(
+                "the checkpoint for record {} is not signed by this keyring",
+                cp.seq
             )));
         }
         out.push(cp);

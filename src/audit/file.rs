@@ -109,6 +109,15 @@ pub enum AuditError {
         /// What disagrees.
         reason: String,
     },
+    /// The checkpoints kept beside the log are damaged or were not signed by the keyring:
+    /// they are evidence too, so the log is refused.
+    #[error("audit checkpoints {file}: {reason}")]
+    BadCheckpoints {
+        /// The checkpoints file.
+        file: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A problem in a rotated file of the log.
     #[error("{file}: {error}")]
     InFile {

@@ -1,5 +1,6 @@
 //! `twsec`: check, hash and generate passwords against a Taiwanese regulation profile; create
-//! key files, seal configuration secrets and encrypt backups.
+//! key files, seal configuration secrets and encrypt backups; append to, verify, export and
+//! checkpoint tamper-evident audit logs.
 //!
 //! ```text
 //! twsec password check --profile NAME [--account NAME] [--personal KEY=VALUE]... [--lang zh-TW|en] [--json]
@@ -12,6 +13,11 @@
 //! twsec backup decrypt KEYS [OLD-KEYS] IN [OUT]
 //! twsec backup verify  KEYS [OLD-KEYS] IN
 //! twsec backup rewrap  KEYS [OLD-KEYS] [--chunk-size BYTES] IN [OUT]
+//! twsec audit append     --log FILE KEYS [--durability fsync|group-commit|os-buffered]
+//! twsec audit verify     --log FILE KEYS [--checkpoint FILE --public-key HEX]
+//! twsec audit export     --log FILE KEYS --format jsonl|ocsf
+//! twsec audit checkpoint --log FILE KEYS
+//! twsec audit checkpoint KEYS --public-key
 //!
 //! KEYS:     --key-file FILE [--passphrase-env VAR]
 //! OLD-KEYS: --old-key-file FILE... [--old-passphrase-env VAR]
@@ -97,12 +103,25 @@
 //!   given with `--old-key-file`. `--chunk-size` as for `encrypt` (the default, not IN's); not
 //!   written to a terminal either.
 //!
+//! # `audit`
+//! The HMAC-chained JSON Lines log of `twsec::audit::FileSink` (see `twsec audit <command>
+//! --help` for details). `append` reads JSON events from standard input, one a line (`kind`,
+//! `actor`, `source_ip`, `outcome`, optional `detail`, `target`, `system`, `function`, `host`),
+//! checks them all and only then appends them all: a bad line appends nothing and is named by
+//! its number. `verify` walks the log and its rotated files and prints `intact: N records …`,
+//! or the first bad record; with `--checkpoint FILE --public-key HEX` it also checks the log
+//! against a checkpoint kept on another system. `export` prints the verified events as JSON
+//! Lines or OCSF. `checkpoint` prints a signed checkpoint (one JSON line) to copy elsewhere, or
+//! with `--public-key` the key that verifies it. Only one process writes a log at a time.
+//!
 //! # Exit status
 //! * 0: accepted / done.
 //! * 1: the input was refused: the password (rejected by `check`; empty, too long or not UTF-8
 //!   for `hash`); the passphrase of `keygen` (too short, too long, not UTF-8); the secret of
 //!   `seal` (too long, not UTF-8); a sealed string or a backup that is malformed, altered,
-//!   truncated, followed by other data, or made with a key that was not given (unknown key ID).
+//!   truncated, followed by other data, or made with a key that was not given (unknown key ID);
+//!   an audit event line (`audit append`), an audit log, its checkpoints or a checkpoint that
+//!   does not verify.
 //! * 2: the command could not run: usage error, unknown profile, malformed `--personal`, unknown
 //!   personal key, bad birthday, unusable pepper file, unusable key file (missing, malformed,
 //!   accessible by group or others, wrong or missing passphrase), output file that exists, I/O

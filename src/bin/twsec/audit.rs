@@ -544,15 +544,7 @@ fn require_log(log: &Path) -> Result<(), Fail> {
 fn open_reader(ring: &twsec::crypto::Keyring, log: &Path) -> Result<AuditReader, Fail> {
     require_log(log)?;
     let reader = AuditReader::open(ring, log).map_err(|e| log_fail(log, &e))?;
-    if let Err(e) = reader.checkpoints() {
-        let mut path = log.as_os_str().to_owned();
-        path.push(".checkpoints");
-        return Err(match (&e, std::fs::read(&path)) {
-            // The file reads, so the library refused its content.
-            (AuditError::Io(why), Ok(_)) => Fail::refused(why.clone()),
-            _ => log_fail(log, &e),
-        });
-    }
+    reader.checkpoints().map_err(|e| log_fail(log, &e))?;
     Ok(reader)
 }
 
