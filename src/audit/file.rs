@@ -23,7 +23,9 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
@@ -245,6 +247,9 @@ pub struct FileSink {
     state: Mutex<State>,
     /// Signalled when a group-commit `fsync` finishes.
     synced: Condvar,
+    /// Appends between `submit` and the end of their [`Pending`]: when others are under way, a
+    /// group commit waits briefly for their records before it syncs.
+    in_flight: AtomicUsize,
 }
 
 impl std::fmt::Debug for FileSink {
@@ -414,6 +419,7 @@ impl FileSink {
                 trim: torn.is_some(),
             }),
             synced: Condvar::new(),
+            in_flight: AtomicUsize::new(0),
             layout,
         };
         if let Some(line) = torn {
@@ -471,6 +477,7 @@ impl FileSink {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn submit(&self, event: &AuditEvent) -> Result<Pending<'_>, AuditError> {
+        let guard = InFlight::enter(&self.in_flight);
         let event_json = serde_json::to_vec(event).map_err(|e| AuditError::Io(e.to_string()))?;
         // The long part of the MAC and the buffer are done before the lock.
         let absorbed = self.key.absorb(&event_json);
@@ -530,7 +537,11 @@ impl FileSink {
             }
             state.synced = seq;
         }
-        Ok(Pending { sink: self, seq })
+        Ok(Pending {
+            sink: self,
+            seq,
+            _in_flight: guard,
+        })
     }
 
     /// Rotates before writing a record of about `line_len` bytes at `time` if the size or the
@@ -634,6 +645,9 @@ impl FileSink {
                 continue;
             }
             state.syncing = true;
+            if self.in_flight.load(Ordering::Relaxed) > 1 {
+                state = self.gather(state);
+            }
             let target = state.seq;
             let handle = Arc::clone(&state.sync_handle);
             drop(state);
@@ -646,6 +660,25 @@ impl FileSink {
             }
             self.synced.notify_all();
         }
+    }
+
+    /// Lets appends that are under way write their records before a group-commit `fsync`
+    /// (PostgreSQL's `commit_delay`): waits in windows of [`GATHER_WINDOW`] while records keep
+    /// arriving, at most [`GATHER_ROUNDS`] windows.
+    fn gather<'s>(&'s self, mut state: MutexGuard<'s, State>) -> MutexGuard<'s, State> {
+        for _ in 0..GATHER_ROUNDS {
+            let before = state.seq;
+            drop(state);
+            let until = Instant::now() + GATHER_WINDOW;
+            while Instant::now() < until {
+                std::thread::yield_now();
+            }
+            state = self.lock();
+            if state.seq == before {
+                break;
+            }
+        }
+        state
     }
 
     /// Signs a checkpoint of the last record, keeps it beside the log and returns it for
@@ -739,12 +772,35 @@ impl FileSink {
     }
 }
 
+/// How long a group commit waits for more records in one round.
+const GATHER_WINDOW: Duration = Duration::from_micros(20);
+/// At most this many rounds (so at most 100 µs added to an `fsync` of about 200 µs).
+const GATHER_ROUNDS: usize = 5;
+
+/// Counts an append in flight while it lives.
+#[derive(Debug)]
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn enter(counter: &'a AtomicUsize) -> Self {
+        counter.fetch_add(1, Ordering::Relaxed);
+        Self(counter)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 /// An append written but perhaps not yet durable; see [`FileSink::submit`].
 #[must_use = "an append is durable only once `wait` returns Ok"]
 #[derive(Debug)]
 pub struct Pending<'s> {
     sink: &'s FileSink,
     seq: u64,
+    _in_flight: InFlight<'s>,
 }
 
 impl Pending<'_> {
