@@ -18,6 +18,7 @@
 
 mod chain;
 mod checkpoint;
+mod error;
 mod event;
 mod file;
 mod kind;
@@ -28,8 +29,9 @@ mod read;
 mod sink;
 
 pub use checkpoint::{Checkpoint, checkpoint_public_key};
+pub use error::{AuditError, VerifyReport};
 pub use event::{Actor, AuditEvent, MAX_TEXT, Outcome, Source, Target, sanitize};
-pub use file::{AuditError, Durability, FileSink, LogOptions, Pending, PruneReport, VerifyReport};
+pub use file::{Durability, FileSink, LogOptions, Pending, PruneReport};
 pub use kind::EventKind;
 pub use ocsf::{OcsfClass, ocsf_class, to_ocsf};
 #[cfg(feature = "postgres")]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::chain::hex;
-use super::file::AuditError;
+use super::error::AuditError;
 use crate::crypto::{Keyring, MasterKey, Purpose};
 
 /// A signed statement that record `seq` of log `log` has chain value `chain`.

@@ -22,23 +22,28 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Seek as _, SeekFrom, Write as _};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::Path;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::Date;
 
 use super::chain::{ChainKey, GENESIS, hex};
 use super::checkpoint::{self, Checkpoint, Signer};
-use super::event::{Actor, AuditEvent, Outcome, Target};
+use super::event::{Actor, AuditEvent, Outcome};
 use super::kind::EventKind;
-use super::read::{
-    Layout, Walk, first_seq, last_record, layout, rotated_name, start_of, walk_file,
-};
+use super::read::{Layout, Walk, first_seq, last_record, layout, start_of, walk_file};
 use crate::clock::Clock;
 use crate::control::ControlId;
 use crate::crypto::Keyring;
+
+mod commit;
+mod rotation;
+
+use super::error::AuditError;
+use commit::InFlight;
+pub use commit::Pending;
+pub use rotation::{LogOptions, PruneReport};
 
 /// When an append is on disk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,158 +59,6 @@ pub enum Durability {
     /// Written to the operating system, synced by it later: survives a crash of the process,
     /// not of the machine.
     OsBuffered,
-}
-
-/// Why a log failed verification (at which record), or why an append failed.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AuditError {
-    /// Reading or writing the log failed.
-    #[error("audit log I/O: {0}")]
-    Io(String),
-    /// A record was changed (its chain value does not match).
-    #[error("audit log record {seq} (line {line}) was modified")]
-    Modified {
-        /// Line number in its file, from 1.
-        line: u64,
-        /// The sequence number the record should have.
-        seq: u64,
-    },
-    /// The sequence jumps: records were deleted, inserted, duplicated or reordered here.
-    #[error(
-        "audit log line {line}: expected record {expected}, found {found} (records deleted, inserted or reordered)"
-    )]
-    Sequence {
-        /// Line number in its file, from 1.
-        line: u64,
-        /// The sequence number expected.
-        expected: u64,
-        /// The one found.
-        found: u64,
-    },
-    /// A line is not a record (or is cut off).
-    #[error("audit log line {line} is not a complete record")]
-    Malformed {
-        /// Line number in its file, from 1.
-        line: u64,
-    },
-    /// The log ends in a partial record (a torn write); [`FileSink::open`] repairs this.
-    #[error("audit log is truncated inside line {line}")]
-    Truncated {
-        /// Line number, from 1.
-        line: u64,
-    },
-    /// Records were removed from the end: a checkpoint covers more than the log holds.
-    #[error("audit log ends at record {head} but a checkpoint covers record {checkpoint}")]
-    BehindCheckpoint {
-        /// The checkpoint's sequence number.
-        checkpoint: u64,
-        /// The log's last record.
-        head: u64,
-    },
-    /// The log disagrees with a checkpoint, or a checkpoint is not genuine.
-    #[error("audit checkpoint at record {seq}: {reason}")]
-    CheckpointMismatch {
-        /// The checkpoint's sequence number.
-        seq: u64,
-        /// What disagrees.
-        reason: String,
-    },
-    /// The checkpoints kept beside the log are damaged or were not signed by the keyring:
-    /// they are evidence too, so the log is refused.
-    #[error("audit checkpoints {file}: {reason}")]
-    BadCheckpoints {
-        /// The checkpoints file.
-        file: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// A problem in a rotated file of the log.
-    #[error("{file}: {error}")]
-    InFile {
-        /// The rotated file.
-        file: String,
-        /// The problem, with line numbers in that file.
-        error: Box<AuditError>,
-    },
-}
-
-impl From<std::io::Error> for AuditError {
-    fn from(e: std::io::Error) -> Self {
-        AuditError::Io(e.to_string())
-    }
-}
-
-/// The result of a successful verification.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct VerifyReport {
-    /// Records in the log (in every file still present).
-    pub records: u64,
-    /// The first sequence number present (1 unless older files were pruned).
-    pub first: u64,
-    /// The last sequence number.
-    pub last: u64,
-    /// The chain value of the last record (hex), to compare with a checkpoint.
-    pub head: String,
-    /// Files walked (rotated ones and the active one).
-    pub files: usize,
-}
-
-/// How a [`FileSink`] writes: durability and rotation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LogOptions {
-    /// When an append is on disk.
-    pub durability: Durability,
-    /// Rotate before a record would take the active file past this many bytes.
-    pub rotate_bytes: Option<u64>,
-    /// Rotate when the day (at this offset, e.g. +08:00 for Taiwan) of an event differs from
-    /// the day of the active file's first record.
-    pub rotate_daily: Option<UtcOffset>,
-}
-
-impl LogOptions {
-    /// No rotation.
-    pub fn new(durability: Durability) -> Self {
-        Self {
-            durability,
-            rotate_bytes: None,
-            rotate_daily: None,
-        }
-    }
-
-    /// Rotates when the active file would grow past `bytes` (at least one record a file).
-    #[must_use]
-    pub fn rotate_at_bytes(mut self, bytes: u64) -> Self {
-        self.rotate_bytes = Some(bytes);
-        self
-    }
-
-    /// Rotates at midnight at `offset` (`time::macros::offset!(+8)` for Taiwan).
-    #[must_use]
-    pub fn rotate_daily(mut self, offset: UtcOffset) -> Self {
-        self.rotate_daily = Some(offset);
-        self
-    }
-}
-
-impl From<Durability> for LogOptions {
-    fn from(durability: Durability) -> Self {
-        Self::new(durability)
-    }
-}
-
-/// What [`FileSink::prune`] removed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PruneReport {
-    /// The rotated files removed, oldest first.
-    pub files: Vec<PathBuf>,
-    /// The records they held (first and last sequence numbers), if any were removed.
-    pub records: Option<(u64, u64)>,
-    /// The sequence number of the audit event that records the pruning.
-    pub recorded_as: Option<u64>,
 }
 
 struct State {
@@ -294,21 +147,6 @@ fn lock_writer(path: &Path) -> Result<File, AuditError> {
         ))),
         Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
     }
-}
-
-/// Makes a rename or a new file in `path`'s directory durable.
-fn sync_dir(path: &Path) -> Result<(), AuditError> {
-    #[cfg(unix)]
-    {
-        let dir = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        File::open(dir)?.sync_all()?;
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-    Ok(())
 }
 
 impl FileSink {
@@ -544,143 +382,6 @@ impl FileSink {
         })
     }
 
-    /// Rotates before writing a record of about `line_len` bytes at `time` if the size or the
-    /// day says so. The old file is synced and renamed, a checkpoint of its last record is
-    /// written, and a new active file started; the chain runs on.
-    fn rotate_if_due(
-        &self,
-        state: &mut State,
-        time: OffsetDateTime,
-        line_len: u64,
-    ) -> Result<(), AuditError> {
-        if state.bytes == 0 {
-            return Ok(());
-        }
-        let by_size = self
-            .options
-            .rotate_bytes
-            .is_some_and(|max| state.bytes + line_len > max);
-        let by_day = match (self.options.rotate_daily, state.file_day) {
-            (Some(offset), Some(day)) => time.to_offset(offset).date() != day,
-            _ => false,
-        };
-        if by_size || by_day {
-            self.rotate(state, time)
-        } else {
-            Ok(())
-        }
-    }
-
-    fn rotate(&self, state: &mut State, time: OffsetDateTime) -> Result<(), AuditError> {
-        let fail = |state: &mut State, e: AuditError| {
-            state.failed = Some(e.to_string());
-            e
-        };
-        let bytes = state.bytes;
-        let trimmed = if state.trim {
-            state.file.set_len(bytes)
-        } else {
-            Ok(())
-        };
-        if let Err(e) = trimmed.and_then(|()| state.file.sync_all()) {
-            return Err(fail(state, e.into()));
-        }
-        state.trim = false;
-        state.synced = state.seq;
-        let active = &self.layout.active;
-        let rotated = rotated_name(active, state.file_first);
-        if let Err(e) = std::fs::rename(active, &rotated) {
-            return Err(e.into());
-        }
-        let cp = self
-            .signer
-            .sign(&self.layout.name, state.seq, &state.chain, time);
-        let next = sync_dir(active)
-            .and_then(|()| checkpoint::append(&self.layout.checkpoints, &cp))
-            .and_then(|()| open_active(active))
-            .and_then(|file| {
-                sync_dir(active)?;
-                Ok(file)
-            })
-            .and_then(|file| Ok((Arc::new(file.try_clone()?), file)));
-        match next {
-            Ok((handle, file)) => {
-                state.file = file;
-                state.sync_handle = handle;
-                state.file_first = state.seq + 1;
-                state.file_day = None;
-                state.bytes = 0;
-                Ok(())
-            }
-            // The old file is renamed and complete; reopening the sink continues from it.
-            Err(e) => Err(fail(state, e)),
-        }
-    }
-
-    /// Rotates now (if the active file holds any record), e.g. before archiving.
-    pub fn rotate_now(&self, clock: &dyn Clock) -> Result<(), AuditError> {
-        let mut state = self.lock();
-        if state.bytes == 0 {
-            return Ok(());
-        }
-        self.rotate(&mut state, clock.now())
-    }
-
-    /// Waits until an `fsync` covers `seq`: the first waiter to find none running starts one
-    /// for everything written so far; the others wait for it.
-    fn group_commit(&self, seq: u64) -> Result<u64, AuditError> {
-        let mut state = self.lock();
-        loop {
-            if state.synced >= seq {
-                return Ok(seq);
-            }
-            if let Some(why) = &state.failed {
-                return Err(AuditError::Io(format!("audit log fsync failed: {why}")));
-            }
-            if state.syncing {
-                state = self
-                    .synced
-                    .wait(state)
-                    .unwrap_or_else(std::sync::PoisonError::into_inner);
-                continue;
-            }
-            state.syncing = true;
-            if self.in_flight.load(Ordering::Relaxed) > 1 {
-                state = self.gather(state);
-            }
-            let target = state.seq;
-            let handle = Arc::clone(&state.sync_handle);
-            drop(state);
-            let result = handle.sync_data();
-            state = self.lock();
-            state.syncing = false;
-            match result {
-                Ok(()) => state.synced = state.synced.max(target),
-                Err(e) => state.failed = Some(e.to_string()),
-            }
-            self.synced.notify_all();
-        }
-    }
-
-    /// Lets appends that are under way write their records before a group-commit `fsync`
-    /// (PostgreSQL's `commit_delay`): waits in windows of [`GATHER_WINDOW`] while records keep
-    /// arriving, at most [`GATHER_ROUNDS`] windows.
-    fn gather<'s>(&'s self, mut state: MutexGuard<'s, State>) -> MutexGuard<'s, State> {
-        for _ in 0..GATHER_ROUNDS {
-            let before = state.seq;
-            drop(state);
-            let until = Instant::now() + GATHER_WINDOW;
-            while Instant::now() < until {
-                std::thread::yield_now();
-            }
-            state = self.lock();
-            if state.seq == before {
-                break;
-            }
-        }
-        state
-    }
-
     /// Signs a checkpoint of the last record, keeps it beside the log and returns it for
     /// export to another system (A10-AU 高). An empty log has no checkpoint.
     pub fn checkpoint(&self, clock: &dyn Clock) -> Result<Option<Checkpoint>, AuditError> {
@@ -699,68 +400,6 @@ impl FileSink {
         Ok(Some(cp))
     }
 
-    /// Removes rotated files whose last record is older than `keep` (the retention the
-    /// profile sets — 6 months under KHH/A10, 3 years under TWSE), oldest first, and only
-    /// while a signed checkpoint at each removed file's last record exists (so the rest still
-    /// verifies, and truncation stays detectable). Records what it removed as an audit event.
-    pub fn prune(
-        &self,
-        keep: time::Duration,
-        clock: &dyn Clock,
-    ) -> Result<PruneReport, AuditError> {
-        let now = clock.now();
-        let state = self.lock();
-        let current = layout(&self.layout.active)?;
-        let checkpoints = checkpoint::load(&current.checkpoints, &self.signer)?;
-        let mut files = Vec::new();
-        let mut records: Option<(u64, u64)> = None;
-        for (i, (first, path)) in current.rotated.iter().enumerate() {
-            let last = current
-                .rotated
-                .get(i + 1)
-                .map_or(state.file_first, |(next, _)| *next)
-                .saturating_sub(1);
-            let old_enough = match last_record(path)? {
-                Some((_, _, Some(t))) => t + keep < now,
-                _ => false,
-            };
-            if !old_enough || !checkpoints.iter().any(|c| c.seq == last) {
-                break;
-            }
-            std::fs::remove_file(path)?;
-            files.push(path.clone());
-            records = Some((records.map_or(*first, |(a, _)| a), last));
-        }
-        drop(state);
-        let Some((a, b)) = records else {
-            return Ok(PruneReport {
-                files,
-                records: None,
-                recorded_as: None,
-            });
-        };
-        sync_dir(&self.layout.active)?;
-        let event = AuditEvent::new(
-            EventKind::SensitiveDelete,
-            Outcome::Success,
-            Actor::system(),
-            clock,
-        )
-        .on(Target::new("audit_log", &format!("{}#{a}-{b}", self.layout.name)))
-        .by_control(ControlId::AudRetention)
-        .with_detail(&format!(
-            "retention: removed {} rotated audit file(s) holding records {a}-{b}, older than {} days; a signed checkpoint covers record {b}",
-            files.len(),
-            keep.whole_days()
-        ));
-        let seq = self.append(&event)?;
-        Ok(PruneReport {
-            files,
-            records: Some((a, b)),
-            recorded_as: Some(seq),
-        })
-    }
-
     /// Records appended so far (the last sequence number).
     pub fn len(&self) -> u64 {
         self.lock().seq
@@ -769,53 +408,6 @@ impl FileSink {
     /// `true` when the log holds no record.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-}
-
-/// How long a group commit waits for more records in one round.
-const GATHER_WINDOW: Duration = Duration::from_micros(20);
-/// At most this many rounds (so at most 100 µs added to an `fsync` of about 200 µs).
-const GATHER_ROUNDS: usize = 5;
-
-/// Counts an append in flight while it lives.
-#[derive(Debug)]
-struct InFlight<'a>(&'a AtomicUsize);
-
-impl<'a> InFlight<'a> {
-    fn enter(counter: &'a AtomicUsize) -> Self {
-        counter.fetch_add(1, Ordering::Relaxed);
-        Self(counter)
-    }
-}
-
-impl Drop for InFlight<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
-/// An append written but perhaps not yet durable; see [`FileSink::submit`].
-#[must_use = "an append is durable only once `wait` returns Ok"]
-#[derive(Debug)]
-pub struct Pending<'s> {
-    sink: &'s FileSink,
-    seq: u64,
-    _in_flight: InFlight<'s>,
-}
-
-impl Pending<'_> {
-    /// The record's sequence number.
-    pub fn seq(&self) -> u64 {
-        self.seq
-    }
-
-    /// Waits until the record is as durable as the sink promises and returns its sequence
-    /// number.
-    pub fn wait(self) -> Result<u64, AuditError> {
-        match self.sink.options.durability {
-            Durability::GroupCommit => self.sink.group_commit(self.seq),
-            _ => Ok(self.seq),
-        }
     }
 }
 

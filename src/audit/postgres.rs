@@ -11,8 +11,8 @@ use serde_json::value::RawValue;
 use sha2::{Digest as _, Sha256};
 
 use super::chain::{ChainKey, GENESIS, hex, unhex};
+use super::error::{AuditError, VerifyReport};
 use super::event::AuditEvent;
-use super::file::{AuditError, VerifyReport};
 use crate::crypto::Keyring;
 
 /// The migration, with psql-variable placeholders `:"schema"`, `:'schema'`, `:"writer_role"`

@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 
 use super::chain::{ChainKey, GENESIS, hex, unhex};
 use super::checkpoint::{self, Checkpoint, Signer};
+use super::error::{AuditError, VerifyReport};
 use super::event::AuditEvent;
-use super::file::{AuditError, VerifyReport};
 use super::ocsf::to_ocsf;
 use crate::crypto::Keyring;
 

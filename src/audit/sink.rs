@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use super::error::AuditError;
 use super::event::{Actor, AuditEvent, Outcome};
-use super::file::AuditError;
 use super::kind::EventKind;
 use crate::clock::Clock;
 use crate::control::ControlId;
