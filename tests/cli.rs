@@ -4,7 +4,7 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -15,41 +15,13 @@ use twsec::password::{
     HashError, Hasher, HasherConfig, Lang, PasswordHash, Pepper, PersonalInfo, check_account_name,
 };
 
-/// Runs `twsec args…` with `stdin` piped in. The input is written from a thread and write errors
-/// are ignored: the binary stops reading after 64 KiB, so a larger input meets a closed pipe.
-fn twsec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twsec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn twsec");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let input = stdin.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for twsec");
-    writer.join().expect("stdin writer");
-    out
-}
+#[path = "support/cli.rs"]
+mod support;
+use support::{status, stderr, stdout, twsec};
 
 /// `twsec password check ARGS` with `stdin`.
 fn check(args: &[&str], stdin: &[u8]) -> Output {
     twsec(&[&["password", "check"], args].concat(), stdin)
-}
-
-fn status(out: &Output) -> i32 {
-    out.status.code().expect("exited normally, not by a signal")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
 }
 
 /// The `CODE<TAB>message` lines of a rejection.

@@ -2,115 +2,20 @@
 //! temporary directories, damage done to the files by hand.
 #![cfg(feature = "cli")]
 
-use std::io::Write as _;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::process::Output;
 
 use twsec::audit::{Actor, AuditEvent, Durability, EventKind, FileSink, LogOptions, Outcome};
 use twsec::clock::SystemClock;
 use twsec::crypto::{Keyring, MasterKey};
 
-/// Runs `twsec args…` with `stdin` piped in.
-fn twsec(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twsec"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn twsec");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let input = stdin.to_vec();
-    // Write errors are ignored: the binary may stop reading early (or never read).
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for twsec");
-    writer.join().expect("stdin writer");
-    out
-}
+#[path = "support/cli.rs"]
+mod support;
+use support::{TempDir, assert_fails, status, stderr, twsec};
 
-fn status(out: &Output) -> i32 {
-    out.status.code().expect("exited normally, not by a signal")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts exit status `code`, nothing on stdout and one `twsec: …` line on stderr; returns it.
-#[track_caller]
-fn assert_fails(out: &Output, code: i32) -> String {
-    let err = stderr(out);
-    assert_eq!(status(out), code, "{err}");
-    assert!(out.stdout.is_empty(), "stdout: {:?}", stdout(out));
-    assert!(err.starts_with("twsec: "), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    err
-}
-
-/// Asserts exit status 0 and an empty stderr; returns stdout.
+/// Asserts exit status 0 and an empty stderr; returns stdout as text.
 #[track_caller]
 fn assert_ok(out: &Output) -> String {
-    assert_eq!(status(out), 0, "{}", stderr(out));
-    assert!(out.stderr.is_empty(), "{}", stderr(out));
-    stdout(out)
-}
-
-/// A directory under the temp dir with a unique name, removed with its contents on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!(
-            "twsec-cli-audit-{}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            nanos
-        );
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir(&path).expect("create temp dir");
-        Self(path)
-    }
-
-    /// The path of `name` in the directory, as a command-line argument.
-    fn arg(&self, name: &str) -> String {
-        self.path(name)
-            .into_os_string()
-            .into_string()
-            .expect("temp path is UTF-8")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn read(&self, name: &str) -> Vec<u8> {
-        std::fs::read(self.path(name)).expect("read file")
-    }
-
-    fn write(&self, name: &str, contents: &[u8]) {
-        std::fs::write(self.path(name), contents).expect("write file");
-    }
-
-    fn exists(&self, name: &str) -> bool {
-        self.path(name).exists()
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    String::from_utf8(support::assert_ok(out)).expect("stdout is UTF-8")
 }
 
 /// `twsec keygen --out DIR/name`.

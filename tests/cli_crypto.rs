@@ -3,110 +3,15 @@
 #![cfg(feature = "cli")]
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
+use std::process::Output;
 
 use secrecy::{ExposeSecret as _, SecretString};
 use twsec::crypto::{Keyring, MasterKey, PassphraseKeyFile};
 
-/// Runs `twsec args…` with `stdin` piped in and `env` added to its environment.
-fn twsec_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_twsec"));
-    command
-        .args(args)
-        .env_remove("TWSEC_TEST_PASSPHRASE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (k, v) in env {
-        command.env(k, v);
-    }
-    let mut child = command.spawn().expect("spawn twsec");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    let input = stdin.to_vec();
-    // Write errors are ignored: the binary may stop reading early (or never read).
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().expect("wait for twsec");
-    writer.join().expect("stdin writer");
-    out
-}
-
-fn twsec(args: &[&str], stdin: &[u8]) -> Output {
-    twsec_env(args, stdin, &[])
-}
-
-fn status(out: &Output) -> i32 {
-    out.status.code().expect("exited normally, not by a signal")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-/// Asserts exit status `code`, nothing on stdout and one `twsec: …` line on stderr; returns it.
-#[track_caller]
-fn assert_fails(out: &Output, code: i32) -> String {
-    let err = stderr(out);
-    assert_eq!(status(out), code, "{err}");
-    assert!(out.stdout.is_empty(), "stdout: {:?}", stdout(out));
-    assert!(err.starts_with("twsec: "), "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    err
-}
-
-/// Asserts exit status 0 and an empty stderr; returns stdout.
-#[track_caller]
-fn assert_ok(out: &Output) -> Vec<u8> {
-    assert_eq!(status(out), 0, "{}", stderr(out));
-    assert!(out.stderr.is_empty(), "{}", stderr(out));
-    out.stdout.clone()
-}
-
-/// A directory under the temp dir with a unique name, removed with its contents on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let name = format!(
-            "twsec-cli-crypto-{}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed),
-            nanos
-        );
-        let path = std::env::temp_dir().join(name);
-        std::fs::create_dir(&path).expect("create temp dir");
-        Self(path)
-    }
-
-    /// The path of `name` in the directory, as a command-line argument.
-    fn arg(&self, name: &str) -> String {
-        self.path(name)
-            .into_os_string()
-            .into_string()
-            .expect("temp path is UTF-8")
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+#[path = "support/cli.rs"]
+mod support;
+use support::{TempDir, assert_fails, assert_ok, status, stderr, twsec, twsec_env};
 
 /// `twsec keygen --out DIR/name`; returns the key ID printed.
 fn keygen(dir: &TempDir, name: &str) -> String {
@@ -564,7 +469,7 @@ fn get(dir: &TempDir, name: &str) -> Vec<u8> {
 
 /// The names in `dir`, sorted: no temporary file may be left behind.
 fn names(dir: &TempDir) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(&dir.0)
+    let mut names: Vec<String> = std::fs::read_dir(dir.path(""))
         .expect("read dir")
         .map(|e| e.expect("entry").file_name().into_string().expect("UTF-8"))
         .collect();
