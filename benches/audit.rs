@@ -27,40 +27,41 @@ fn event(i: u64) -> AuditEvent {
     .with_detail("wrong password")
 }
 
+/// `n` events split over `writers` threads, built before the clock starts.
+fn per_writer(writers: u64, n: u64) -> Vec<Vec<AuditEvent>> {
+    (0..writers)
+        .map(|w| (0..n / writers).map(|i| event(w * n + i)).collect())
+        .collect()
+}
+
 /// Runs `n` appends split over `writers` threads and returns the wall time.
 fn run(writers: u64, n: u64, append: &(dyn Fn(&AuditEvent) + Sync)) -> Duration {
-    let events: Vec<Vec<AuditEvent>> = (0..writers)
-        .map(|w| (0..n / writers).map(|i| event(w * n + i)).collect())
-        .collect();
-    let start = Instant::now();
-    std::thread::scope(|s| {
-        for batch in &events {
-            s.spawn(move || batch.iter().for_each(append));
-        }
-    });
-    start.elapsed()
+    run_batches(writers, n, &|batch| batch.iter().for_each(append))
 }
 
 /// Runs `n` appends split over `writers` threads, each submitting `window` events before
 /// waiting for them.
 fn run_windows(writers: u64, n: u64, window: usize, sink: &FileSink) -> Duration {
-    let events: Vec<Vec<AuditEvent>> = (0..writers)
-        .map(|w| (0..n / writers).map(|i| event(w * n + i)).collect())
-        .collect();
+    run_batches(writers, n, &|batch| {
+        for chunk in batch.chunks(window) {
+            let pending: Vec<_> = chunk
+                .iter()
+                .map(|e| sink.submit(e).expect("submit"))
+                .collect();
+            for p in pending {
+                p.wait().expect("durable");
+            }
+        }
+    })
+}
+
+/// Gives each of `writers` threads its share of `n` events and returns the wall time.
+fn run_batches(writers: u64, n: u64, each: &(dyn Fn(&[AuditEvent]) + Sync)) -> Duration {
+    let events = per_writer(writers, n);
     let start = Instant::now();
     std::thread::scope(|s| {
         for batch in &events {
-            s.spawn(move || {
-                for chunk in batch.chunks(window) {
-                    let pending: Vec<_> = chunk
-                        .iter()
-                        .map(|e| sink.submit(e).expect("submit"))
-                        .collect();
-                    for p in pending {
-                        p.wait().expect("durable");
-                    }
-                }
-            });
+            s.spawn(move || each(batch));
         }
     });
     start.elapsed()
