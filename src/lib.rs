@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod control;
 pub mod crypto;

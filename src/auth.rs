@@ -1,0 +1,6 @@
+//! The login guard (areas AUTH and MFA): lockout that is exact under concurrency, a challenge
+//! signal before the hard lock, an enumeration-safe login flow, anomaly detection with alerts and
+//! owner notifications, password-reset tokens and multi-factor authentication.
+//!
+//! Each part is a policy value plus pure decisions; state sits behind a small trait with an
+//! in-memory default (and Redis with the `redis` feature).
