@@ -4,3 +4,11 @@
 //!
 //! Each part is a policy value plus pure decisions; state sits behind a small trait with an
 //! in-memory default (and Redis with the `redis` feature).
+
+mod lockout;
+mod store;
+
+pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
+pub use store::{
+    AttemptOutcome, AttemptStore, Finished, KeyState, MemoryStore, Reservation, StoreError,
+};

@@ -1,0 +1,430 @@
+//! Where attempt counters live: the [`AttemptStore`] trait and its in-memory default.
+//!
+//! Exactness under concurrency comes from *reserving* before verifying: an attempt takes a slot
+//! (failures + attempts in flight < limit) before its password is checked, and ends as a
+//! success, a failure or "not made". N simultaneous wrong passwords therefore cause at most
+//! `max_failures` verifications per key in a window, on every backend — where django-axes and
+//! ASP.NET Identity let concurrent bursts through (see `spec/peers.md`).
+
+use std::collections::HashMap;
+use std::collections::hash_map::RandomState;
+use std::hash::BuildHasher as _;
+use std::sync::{Mutex, MutexGuard};
+
+use time::OffsetDateTime;
+
+use super::lockout::Limit;
+
+/// The result of [`AttemptStore::reserve`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reservation {
+    /// The attempt may go ahead; `failures` were counted before it in this window.
+    Granted {
+        /// Failures already counted.
+        failures: u32,
+    },
+    /// The key is locked until then.
+    Locked {
+        /// End of the lock.
+        until: OffsetDateTime,
+    },
+    /// Failures and attempts in flight already reach the limit: the attempt is refused without
+    /// a verification (it would be the one too many if the others fail).
+    Busy,
+}
+
+/// How a reserved attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AttemptOutcome {
+    /// The password was right.
+    Success,
+    /// The password was wrong (or the account unknown).
+    Failure,
+    /// The attempt was not made (a challenge was missing, another scope refused): the slot is
+    /// given back uncounted.
+    NotMade,
+}
+
+/// The state of a key after [`AttemptStore::finish`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Finished {
+    /// Failures counted in the current window (0 after a lock or a reset).
+    pub failures: u32,
+    /// Set when this failure locked the key.
+    pub locked_until: Option<OffsetDateTime>,
+    /// Locks of this key remembered (for progressive locks).
+    pub locks: u32,
+}
+
+/// The state of a key, as [`AttemptStore::peek`] sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyState {
+    /// Failures counted in the current window.
+    pub failures: u32,
+    /// Attempts reserved and not finished.
+    pub in_flight: u32,
+    /// End of the current lock.
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+/// A store failure (the backend is unreachable or answered nonsense). The guard fails closed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("attempt store: {0}")]
+pub struct StoreError(pub String);
+
+/// Attempt counters with atomic reserve/finish per key. Implementations: [`MemoryStore`]
+/// (one process) and, with the `redis` feature, a Redis store shared by every instance.
+///
+/// `now` is the guard's clock; a backend with its own clock (Redis `TIME`) may use that
+/// instead, so that several application servers agree.
+pub trait AttemptStore: Send + Sync {
+    /// Takes an attempt slot of `key`: refused while locked, or when failures plus attempts in
+    /// flight already reach `limit.max_failures`.
+    fn reserve(
+        &self,
+        key: &str,
+        limit: &Limit,
+        now: OffsetDateTime,
+    ) -> Result<Reservation, StoreError>;
+
+    /// Ends an attempt that [`reserve`](Self::reserve) granted. A failure that reaches the
+    /// limit locks the key for [`Limit::lock_length`] of its lock count.
+    fn finish(
+        &self,
+        key: &str,
+        limit: &Limit,
+        outcome: AttemptOutcome,
+        now: OffsetDateTime,
+    ) -> Result<Finished, StoreError>;
+
+    /// The state of `key`, unchanged.
+    fn peek(&self, key: &str, now: OffsetDateTime) -> Result<KeyState, StoreError>;
+
+    /// Lifts a lock and forgets the failures of `key` (an operator's unlock); `true` if it was
+    /// locked.
+    fn unlock(&self, key: &str, now: OffsetDateTime) -> Result<bool, StoreError>;
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    failures: u32,
+    in_flight: u32,
+    window_until: OffsetDateTime,
+    locked_until: Option<OffsetDateTime>,
+    locks: u32,
+    /// Lock count forgotten after this.
+    locks_until: OffsetDateTime,
+    /// Nothing of the entry matters after this: it may be pruned.
+    expires: OffsetDateTime,
+}
+
+impl Entry {
+    fn new(now: OffsetDateTime) -> Self {
+        Self {
+            failures: 0,
+            in_flight: 0,
+            window_until: now,
+            locked_until: None,
+            locks: 0,
+            locks_until: now,
+            expires: now,
+        }
+    }
+
+    /// Brings the entry to `now`: an ended window drops its failures, an ended lock its end,
+    /// a forgotten lock count its count.
+    fn settle(&mut self, now: OffsetDateTime) {
+        if self.window_until <= now {
+            self.failures = 0;
+        }
+        if self.locked_until.is_some_and(|u| u <= now) {
+            self.locked_until = None;
+        }
+        if self.locks_until <= now {
+            self.locks = 0;
+        }
+    }
+
+    fn keep_until(&mut self, limit: &Limit, now: OffsetDateTime) {
+        self.expires = self.expires.max(now + limit.retention());
+    }
+
+    fn is_idle(&self, now: OffsetDateTime) -> bool {
+        self.in_flight == 0 && self.expires <= now
+    }
+}
+
+const SHARDS: usize = 64;
+
+/// The in-memory [`AttemptStore`]: 64 shards of hash maps (SipHash with a random key, so
+/// attacker-chosen names cannot force collisions), at most `capacity` keys. Idle keys (no
+/// attempt in flight, window, lock and lock memory over) are pruned when a shard fills; if a
+/// shard is still full, its key that expires soonest without a lock or attempt in flight is
+/// dropped; if there is none, new keys are refused as [`Reservation::Busy`] (fail closed)
+/// until keys expire. Each key costs the same fixed amount whatever it is.
+pub struct MemoryStore {
+    shards: Vec<Mutex<HashMap<String, Entry>>>,
+    hasher: RandomState,
+    per_shard: usize,
+}
+
+impl std::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("capacity", &(self.per_shard * SHARDS))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for MemoryStore {
+    /// Room for 1,048,576 keys (about 150 MiB at most).
+    fn default() -> Self {
+        Self::with_capacity(1 << 20)
+    }
+}
+
+impl MemoryStore {
+    /// A store for at most `capacity` keys (rounded up to a multiple of 64).
+    pub fn with_capacity(capacity: usize) -> Self {
+        let per_shard = capacity.div_ceil(SHARDS).max(1);
+        Self {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            hasher: RandomState::new(),
+            per_shard,
+        }
+    }
+
+    /// Keys held now (for monitoring and tests).
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| {
+                s.lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .len()
+            })
+            .sum()
+    }
+
+    /// `true` when no key is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn shard(&self, key: &str) -> MutexGuard<'_, HashMap<String, Entry>> {
+        let i = (self.hasher.hash_one(key) as usize) % SHARDS;
+        self.shards[i]
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Makes room for one more key in `map`; `false` if there is none.
+    fn make_room(&self, map: &mut HashMap<String, Entry>, now: OffsetDateTime) -> bool {
+        if map.len() < self.per_shard {
+            return true;
+        }
+        map.retain(|_, e| !e.is_idle(now));
+        if map.len() < self.per_shard {
+            return true;
+        }
+        let victim = map
+            .iter()
+            .filter(|(_, e)| e.in_flight == 0 && e.locked_until.is_none_or(|u| u <= now))
+            .min_by_key(|(_, e)| e.expires)
+            .map(|(k, _)| k.clone());
+        match victim {
+            Some(k) => {
+                map.remove(&k);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl AttemptStore for MemoryStore {
+    fn reserve(
+        &self,
+        key: &str,
+        limit: &Limit,
+        now: OffsetDateTime,
+    ) -> Result<Reservation, StoreError> {
+        let mut map = self.shard(key);
+        if !map.contains_key(key) && !self.make_room(&mut map, now) {
+            return Ok(Reservation::Busy);
+        }
+        let entry = map.entry(key.to_owned()).or_insert_with(|| Entry::new(now));
+        entry.settle(now);
+        if let Some(until) = entry.locked_until {
+            return Ok(Reservation::Locked { until });
+        }
+        if entry.failures.saturating_add(entry.in_flight) >= limit.max_failures {
+            return Ok(Reservation::Busy);
+        }
+        if entry.failures == 0 && entry.window_until <= now {
+            entry.window_until = now + limit.window;
+        }
+        entry.in_flight += 1;
+        entry.keep_until(limit, now);
+        Ok(Reservation::Granted {
+            failures: entry.failures,
+        })
+    }
+
+    fn finish(
+        &self,
+        key: &str,
+        limit: &Limit,
+        outcome: AttemptOutcome,
+        now: OffsetDateTime,
+    ) -> Result<Finished, StoreError> {
+        let mut map = self.shard(key);
+        let entry = map.entry(key.to_owned()).or_insert_with(|| Entry::new(now));
+        entry.settle(now);
+        entry.in_flight = entry.in_flight.saturating_sub(1);
+        let mut locked_until = None;
+        match outcome {
+            AttemptOutcome::NotMade => {}
+            AttemptOutcome::Success => {
+                if limit.reset_on_success {
+                    entry.failures = 0;
+                }
+            }
+            AttemptOutcome::Failure => {
+                if entry.window_until <= now {
+                    entry.window_until = now + limit.window;
+                }
+                entry.failures += 1;
+                if entry.failures >= limit.max_failures {
+                    entry.locks = entry.locks.saturating_add(1);
+                    let until = now + limit.lock_length(entry.locks);
+                    entry.locked_until = Some(until);
+                    entry.failures = 0;
+                    entry.locks_until = until
+                        + limit
+                            .progressive
+                            .map_or(time::Duration::ZERO, |p| p.forget_after);
+                    entry.expires = entry.expires.max(entry.locks_until);
+                    locked_until = Some(until);
+                }
+            }
+        }
+        entry.keep_until(limit, now);
+        Ok(Finished {
+            failures: entry.failures,
+            locked_until,
+            locks: entry.locks,
+        })
+    }
+
+    fn peek(&self, key: &str, now: OffsetDateTime) -> Result<KeyState, StoreError> {
+        let map = self.shard(key);
+        Ok(map.get(key).map_or_else(KeyState::default, |e| {
+            let mut e = *e;
+            e.settle(now);
+            KeyState {
+                failures: e.failures,
+                in_flight: e.in_flight,
+                locked_until: e.locked_until,
+            }
+        }))
+    }
+
+    fn unlock(&self, key: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let mut map = self.shard(key);
+        Ok(match map.get_mut(key) {
+            Some(e) => {
+                e.settle(now);
+                let was = e.locked_until.is_some();
+                e.locked_until = None;
+                e.failures = 0;
+                was
+            }
+            None => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::Duration;
+    use time::macros::datetime;
+
+    fn limit() -> Limit {
+        Limit::new(3, Duration::minutes(15), Duration::minutes(15))
+    }
+
+    #[test]
+    fn in_flight_attempts_count_against_the_limit() {
+        let s = MemoryStore::default();
+        let now = datetime!(2026-01-01 00:00 UTC);
+        for _ in 0..3 {
+            assert!(matches!(
+                s.reserve("k", &limit(), now).unwrap(),
+                Reservation::Granted { .. }
+            ));
+        }
+        assert_eq!(s.reserve("k", &limit(), now).unwrap(), Reservation::Busy);
+        // One given back uncounted frees a slot.
+        s.finish("k", &limit(), AttemptOutcome::NotMade, now)
+            .unwrap();
+        assert!(matches!(
+            s.reserve("k", &limit(), now).unwrap(),
+            Reservation::Granted { .. }
+        ));
+        for i in 0..3 {
+            let f = s
+                .finish("k", &limit(), AttemptOutcome::Failure, now)
+                .unwrap();
+            assert_eq!(f.locked_until.is_some(), i == 2);
+        }
+        assert_eq!(
+            s.reserve("k", &limit(), now).unwrap(),
+            Reservation::Locked {
+                until: now + Duration::minutes(15)
+            }
+        );
+        // The lock ends by itself, with a fresh count.
+        let later = now + Duration::minutes(15);
+        assert_eq!(
+            s.reserve("k", &limit(), later).unwrap(),
+            Reservation::Granted { failures: 0 }
+        );
+    }
+
+    #[test]
+    fn a_full_store_prunes_idle_keys_and_never_drops_a_lock() {
+        let s = MemoryStore::with_capacity(64);
+        let now = datetime!(2026-01-01 00:00 UTC);
+        // Lock one key per shard slot until every shard is full of locks.
+        let one = Limit::new(1, Duration::minutes(15), Duration::minutes(15));
+        let mut locked = Vec::new();
+        for i in 0..10_000 {
+            let k = format!("k{i}");
+            match s.reserve(&k, &one, now).unwrap() {
+                Reservation::Granted { .. } => {
+                    s.finish(&k, &one, AttemptOutcome::Failure, now).unwrap();
+                    locked.push(k);
+                }
+                Reservation::Busy => {}
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(s.len() <= 64);
+        assert_eq!(locked.len(), s.len());
+        for k in &locked {
+            assert!(s.peek(k, now).unwrap().locked_until.is_some(), "{k}");
+        }
+        // Once the locks are over, the keys are idle and make room.
+        let later = now + Duration::minutes(16);
+        assert!(matches!(
+            s.reserve("new", &one, later).unwrap(),
+            Reservation::Granted { .. }
+        ));
+    }
+}
