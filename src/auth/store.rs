@@ -23,6 +23,9 @@ pub enum Reservation {
     Granted {
         /// Failures already counted.
         failures: u32,
+        /// The end of a lock that ran out since the key was last used: reported once, so the
+        /// guard can record the automatic unlock (TWSE-8.3.e).
+        unlocked_at: Option<OffsetDateTime>,
     },
     /// The key is locked until then.
     Locked {
@@ -115,6 +118,8 @@ struct Entry {
     in_flight: u32,
     window_until: OffsetDateTime,
     locked_until: Option<OffsetDateTime>,
+    /// A lock that ran out and was not yet reported by `reserve`.
+    lock_ended: Option<OffsetDateTime>,
     locks: u32,
     /// Lock count forgotten after this.
     locks_until: OffsetDateTime,
@@ -129,6 +134,7 @@ impl Entry {
             in_flight: 0,
             window_until: now,
             locked_until: None,
+            lock_ended: None,
             locks: 0,
             locks_until: now,
             expires: now,
@@ -141,8 +147,9 @@ impl Entry {
         if self.window_until <= now {
             self.failures = 0;
         }
-        if self.locked_until.is_some_and(|u| u <= now) {
+        if let Some(until) = self.locked_until.filter(|u| *u <= now) {
             self.locked_until = None;
+            self.lock_ended = Some(until);
         }
         if self.locks_until <= now {
             self.locks = 0;
@@ -272,6 +279,7 @@ impl AttemptStore for MemoryStore {
         entry.keep_until(limit, now);
         Ok(Reservation::Granted {
             failures: entry.failures,
+            unlocked_at: entry.lock_ended.take(),
         })
     }
 
@@ -341,6 +349,7 @@ impl AttemptStore for MemoryStore {
                 e.settle(now);
                 let was = e.locked_until.is_some();
                 e.locked_until = None;
+                e.lock_ended = None;
                 e.failures = 0;
                 was
             }
@@ -393,7 +402,18 @@ mod tests {
         let later = now + Duration::minutes(15);
         assert_eq!(
             s.reserve("k", &limit(), later).unwrap(),
-            Reservation::Granted { failures: 0 }
+            Reservation::Granted {
+                failures: 0,
+                unlocked_at: Some(later)
+            }
+        );
+        // Reported once.
+        assert_eq!(
+            s.reserve("k", &limit(), later).unwrap(),
+            Reservation::Granted {
+                failures: 0,
+                unlocked_at: None
+            }
         );
     }
 
