@@ -5,9 +5,11 @@
 //! Each part is a policy value plus pure decisions; state sits behind a small trait with an
 //! in-memory default (and Redis with the `redis` feature).
 
+mod guard;
 mod lockout;
 mod store;
 
+pub use guard::{Guard, GuardError, IdentityConfirmation, LoginAttempt, LoginOutcome};
 pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
 pub use store::{
     AttemptOutcome, AttemptStore, Finished, KeyState, MemoryStore, Reservation, StoreError,

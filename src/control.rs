@@ -121,6 +121,14 @@ control_ids! {
     /// The audit chain in PostgreSQL: append-only table, insert-and-select-only writer role,
     /// one chain shared by every application instance.
     AudDatabase = "AUD-DATABASE",
+    /// Lockout after 5 failures for at least 15 minutes, exact under concurrency, per account,
+    /// source IP and account+IP; automatic and operator unlock recorded.
+    AuthLockout = "AUTH-LOCKOUT",
+    /// A challenge (CAPTCHA, step-up) before the hard lock; trusted networks; attempts without
+    /// a challenge are not counted, so victims cannot be locked out cheaply.
+    AuthChallenge = "AUTH-CHALLENGE",
+    /// Unknown accounts and wrong passwords get the same code, body and timing (dummy hash).
+    AuthEnumeration = "AUTH-ENUMERATION",
 }
 
 impl ControlId {

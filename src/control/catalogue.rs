@@ -416,6 +416,50 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/audit_postgres.rs::tampering_is_reported_at_the_right_row",
         ],
     },
+    ControlInfo {
+        id: C::AuthLockout,
+        title: "Lockout: 5 failures lock for at least 15 minutes, per account, per source IP and per account+IP; exact under concurrency (an attempt reserves a slot before its password is checked); progressive locks; automatic and operator unlock recorded with who confirmed the identity and how",
+        title_zh: "密碼錯誤 5 次鎖定至少 15 分鐘，解鎖須確認身分並留紀錄",
+        clauses: &[TWSE_8_3_E, A10_IA_2L, TWSE_7_1_J_G],
+        api: &[
+            "auth::Guard::login",
+            "auth::Guard::unlock",
+            "auth::LockoutPolicy",
+            "auth::AttemptStore",
+            "auth::MemoryStore",
+        ],
+        tests: &[
+            "tests/auth_guard.rs::five_wrong_passwords_lock_for_fifteen_minutes",
+            "tests/auth_guard.rs::concurrent_wrong_passwords_verify_at_most_the_limit",
+            "tests/auth_guard.rs::progressive_locks_grow",
+            "tests/auth_guard.rs::operator_unlock_records_who_confirmed_identity",
+            "src/auth/store.rs::in_flight_attempts_count_against_the_limit",
+            "src/auth/store.rs::a_full_store_prunes_idle_keys_and_never_drops_a_lock",
+        ],
+    },
+    ControlInfo {
+        id: C::AuthChallenge,
+        title: "Anti-automation: a challenge (CAPTCHA or step-up) required after 3 failures, before the hard lock; attempts without it are neither checked nor counted; trusted networks are not shut out by an account lock caused elsewhere",
+        title_zh: "防範自動化登入（圖形驗證碼等），避免惡意鎖定他人帳號",
+        clauses: &[TPE_7_8, A10_IA_2A, TWSE_7_1_J_G],
+        api: &[
+            "auth::LockoutPolicy::challenge_after",
+            "auth::LoginAttempt::with_challenge_passed",
+        ],
+        tests: &[
+            "tests/auth_guard.rs::challenge_is_required_before_the_hard_lock",
+            "tests/auth_guard.rs::a_victim_is_not_locked_out_from_a_trusted_network",
+            "src/auth/lockout.rs::keys_cannot_collide_and_trusted_networks_skip_the_account_lock",
+        ],
+    },
+    ControlInfo {
+        id: C::AuthEnumeration,
+        title: "No user enumeration: an unknown account and a wrong password get the same outcome, public code and audit detail; unknown accounts are verified against a dummy hash of the same cost and lock the same way",
+        title_zh: "鑑別資訊回饋遮蔽，不洩漏帳號是否存在",
+        clauses: &[A10_IA_3, TPE_7_8],
+        api: &["auth::LoginOutcome::public_code", "auth::Guard::login"],
+        tests: &["tests/auth_guard.rs::unknown_and_known_accounts_get_the_same_answer"],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].

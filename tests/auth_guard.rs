@@ -1,0 +1,333 @@
+//! The login guard end to end: lockout exact under concurrency, challenge before the hard lock,
+//! trusted networks, progressive locks, automatic and operator unlock, enumeration resistance,
+//! and the audit trail of every attempt.
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers fail loudly"
+)]
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use secrecy::{ExposeSecret as _, SecretBox};
+use time::Duration;
+use time::macros::datetime;
+use twsec::account::{AccountRecord, Accounts, LoginDecision};
+use twsec::audit::{AuditEvent, AuditReader, AuditTrail, Durability, EventKind, FileSink};
+use twsec::auth::{
+    Guard, IdentityConfirmation, Limit, LockoutPolicy, LoginAttempt, LoginOutcome, MemoryStore,
+    Progressive,
+};
+use twsec::clock::{Clock as _, ManualClock};
+use twsec::control::Profile;
+use twsec::crypto::{Keyring, MasterKey};
+use twsec::password::{Hasher, HasherConfig, PersonalInfo};
+
+struct Fixture {
+    guard: Guard,
+    clock: Arc<ManualClock>,
+    ring: Keyring,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+    record: Mutex<AccountRecord>,
+    password: String,
+}
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn fixture(policy: LockoutPolicy) -> Fixture {
+    let clock = Arc::new(ManualClock::new(datetime!(2026-06-01 09:00 +08:00)));
+    let profile = Profile::twse_staff();
+    let accounts = Accounts::new(&profile, Hasher::new(HasherConfig::default()).unwrap()).unwrap();
+    let created = accounts
+        .create("mingde", &PersonalInfo::default(), clock.now())
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("audit.jsonl");
+    let ring = Keyring::new(MasterKey::from_bytes(SecretBox::new(Box::new([4; 32]))));
+    let sink = FileSink::open(&ring, &log, Durability::OsBuffered, clock.as_ref()).unwrap();
+    let guard = Guard::new(
+        accounts,
+        policy,
+        Arc::new(MemoryStore::default()),
+        clock.clone(),
+    )
+    .unwrap()
+    .with_audit(Arc::new(AuditTrail::new(sink)));
+    Fixture {
+        guard,
+        clock,
+        ring,
+        log,
+        _dir: dir,
+        record: Mutex::new(created.record),
+        password: created.initial_password.expose_secret().to_owned(),
+    }
+}
+
+impl Fixture {
+    fn login(&self, account: &str, password: &str, from: &str, challenge: bool) -> LoginOutcome {
+        let mut attempt = LoginAttempt::new(account, password, ip(from));
+        if challenge {
+            attempt = attempt.with_challenge_passed();
+        }
+        if account == "mingde" {
+            let mut record = self.record.lock().unwrap();
+            self.guard.login(&attempt, Some(&mut record)).unwrap()
+        } else {
+            self.guard.login(&attempt, None).unwrap()
+        }
+    }
+
+    fn events(&self) -> Vec<AuditEvent> {
+        let mut out = Vec::new();
+        AuditReader::open(&self.ring, &self.log)
+            .unwrap()
+            .for_each(|_, e| {
+                out.push(e.clone());
+                Ok(())
+            })
+            .unwrap();
+        out
+    }
+
+    fn count(&self, kind: EventKind, detail: &str) -> usize {
+        self.events()
+            .iter()
+            .filter(|e| e.kind == kind && e.detail.as_deref().unwrap_or("").contains(detail))
+            .count()
+    }
+}
+
+fn no_challenge() -> LockoutPolicy {
+    let mut p = LockoutPolicy::default();
+    p.challenge_after = None;
+    p
+}
+
+#[test]
+fn five_wrong_passwords_lock_for_fifteen_minutes() {
+    let f = fixture(no_challenge());
+    for _ in 0..5 {
+        assert_eq!(
+            f.login("mingde", "wrong", "198.51.100.1", false),
+            LoginOutcome::Failed
+        );
+    }
+    // Locked: even the right password is refused, from anywhere, without hashing.
+    let right = f.password.clone();
+    assert_eq!(
+        f.login("mingde", &right, "198.51.100.1", false),
+        LoginOutcome::Locked
+    );
+    assert_eq!(
+        f.login("mingde", &right, "192.0.2.50", false),
+        LoginOutcome::Locked
+    );
+    assert_eq!(LoginOutcome::Locked.public_code(), "AUTH-LOCKED");
+    f.clock.advance(Duration::minutes(14));
+    assert_eq!(
+        f.login("mingde", &right, "192.0.2.50", false),
+        LoginOutcome::Locked
+    );
+    // After 15 minutes the lock runs out by itself, and that is recorded.
+    f.clock.advance(Duration::minutes(1));
+    assert!(matches!(
+        f.login("mingde", &right, "192.0.2.50", false),
+        LoginOutcome::Allowed(LoginDecision::MustChange { .. })
+    ));
+    assert_eq!(f.count(EventKind::AuthnLoginLock, "account until"), 1);
+    assert_eq!(f.count(EventKind::AuthnLoginUnlock, "automatic unlock"), 1);
+    assert_eq!(f.count(EventKind::AuthnLoginSuccess, "login"), 1);
+}
+
+#[test]
+fn concurrent_wrong_passwords_verify_at_most_the_limit() {
+    let f = fixture(LockoutPolicy::default());
+    let outcomes: Vec<LoginOutcome> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..64)
+            .map(|_| s.spawn(|| f.login("mingde", "wrong-guess", "198.51.100.7", true)))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let failed = outcomes
+        .iter()
+        .filter(|o| **o == LoginOutcome::Failed)
+        .count();
+    let locked = outcomes
+        .iter()
+        .filter(|o| **o == LoginOutcome::Locked)
+        .count();
+    assert_eq!((failed, locked), (5, 59), "{outcomes:?}");
+    // Exactly five verifications, each recorded; every refused attempt recorded too; one lock.
+    assert_eq!(f.count(EventKind::AuthnLoginFail, "wrong password"), 5);
+    assert_eq!(f.count(EventKind::AuthnLoginFail, "refused"), 59);
+    assert_eq!(f.count(EventKind::AuthnLoginLock, "locked"), 1);
+    let right = f.password.clone();
+    assert_eq!(
+        f.login("mingde", &right, "192.0.2.1", true),
+        LoginOutcome::Locked
+    );
+}
+
+#[test]
+fn challenge_is_required_before_the_hard_lock() {
+    let f = fixture(LockoutPolicy::default());
+    for _ in 0..3 {
+        assert_eq!(
+            f.login("mingde", "wrong", "198.51.100.1", false),
+            LoginOutcome::Failed
+        );
+    }
+    // Without a challenge nothing is checked or counted: a flood cannot lock the owner out.
+    for _ in 0..100 {
+        assert_eq!(
+            f.login("mingde", "wrong", "198.51.100.1", false),
+            LoginOutcome::ChallengeRequired
+        );
+    }
+    let right = f.password.clone();
+    assert!(matches!(
+        f.login("mingde", &right, "192.0.2.9", true),
+        LoginOutcome::Allowed(_)
+    ));
+    // With challenges, the hard lock still comes at five (from a new address: the pair
+    // 198.51.100.1/mingde still holds its three failures, as a success elsewhere does not
+    // clear them).
+    for _ in 0..5 {
+        assert_eq!(
+            f.login("mingde", "wrong", "198.51.100.2", true),
+            LoginOutcome::Failed
+        );
+    }
+    assert_eq!(
+        f.login("mingde", &right, "192.0.2.9", true),
+        LoginOutcome::Locked
+    );
+}
+
+#[test]
+fn a_victim_is_not_locked_out_from_a_trusted_network() {
+    let mut policy = no_challenge();
+    policy.trusted_networks.push("10.0.0.0/8".parse().unwrap());
+    let f = fixture(policy);
+    for _ in 0..5 {
+        f.login("mingde", "wrong", "198.51.100.1", false);
+    }
+    let right = f.password.clone();
+    assert_eq!(
+        f.login("mingde", &right, "192.0.2.9", false),
+        LoginOutcome::Locked
+    );
+    // The office network is not shut out by a lock caused from outside.
+    assert!(matches!(
+        f.login("mingde", &right, "10.1.2.3", false),
+        LoginOutcome::Allowed(_)
+    ));
+    // But guessing from inside still locks that account+IP pair.
+    for _ in 0..5 {
+        f.login("mingde", "wrong", "10.9.9.9", false);
+    }
+    assert_eq!(
+        f.login("mingde", &right, "10.9.9.9", false),
+        LoginOutcome::Locked
+    );
+    // One IP spraying many accounts is stopped by its own limit.
+    let mut policy = no_challenge();
+    policy.source_ip = Some(Limit::new(10, Duration::minutes(15), Duration::minutes(15)));
+    let f = fixture(policy);
+    for i in 0..10 {
+        f.login(&format!("user{i}"), "Spring2026!", "203.0.113.66", false);
+    }
+    assert_eq!(
+        f.login("user99", "x", "203.0.113.66", false),
+        LoginOutcome::Locked
+    );
+    assert_eq!(
+        f.login("user99", "x", "203.0.113.67", false),
+        LoginOutcome::Failed
+    );
+}
+
+#[test]
+fn progressive_locks_grow() {
+    let mut policy = no_challenge();
+    policy.account = policy.account.progressive(Progressive::doubling());
+    policy.account_ip = None;
+    let f = fixture(policy);
+    let lock = |f: &Fixture| {
+        for _ in 0..5 {
+            assert_eq!(
+                f.login("mingde", "wrong", "198.51.100.1", false),
+                LoginOutcome::Failed
+            );
+        }
+    };
+    lock(&f);
+    f.clock.advance(Duration::minutes(15));
+    lock(&f);
+    // The second lock lasts 30 minutes.
+    f.clock.advance(Duration::minutes(29));
+    assert_eq!(
+        f.login("mingde", "wrong", "198.51.100.1", false),
+        LoginOutcome::Locked
+    );
+    f.clock.advance(Duration::minutes(1));
+    assert_eq!(
+        f.login("mingde", "wrong", "198.51.100.1", false),
+        LoginOutcome::Failed
+    );
+}
+
+#[test]
+fn operator_unlock_records_who_confirmed_identity() {
+    let f = fixture(no_challenge());
+    for _ in 0..5 {
+        f.login("mingde", "wrong", "198.51.100.1", false);
+    }
+    let confirmation = IdentityConfirmation::new("op-chen", "call-back to the registered phone");
+    assert!(f.guard.unlock("mingde", &confirmation).unwrap());
+    let right = f.password.clone();
+    assert!(matches!(
+        f.login("mingde", &right, "192.0.2.9", false),
+        LoginOutcome::Allowed(_)
+    ));
+    let unlock = f
+        .events()
+        .into_iter()
+        .find(|e| e.kind == EventKind::AuthnLoginUnlock)
+        .unwrap();
+    assert_eq!(unlock.actor.id, "op-chen");
+    assert_eq!(unlock.target.unwrap().id, "mingde");
+    assert!(unlock.detail.unwrap().contains("call-back"));
+}
+
+#[test]
+fn unknown_and_known_accounts_get_the_same_answer() {
+    let f = fixture(no_challenge());
+    let known = f.login("mingde", "wrong", "198.51.100.1", false);
+    let unknown = f.login("nobody", "wrong", "198.51.100.1", false);
+    assert_eq!(known, unknown);
+    assert_eq!(known.public_code(), unknown.public_code());
+    assert_eq!(known.public_code(), "AUTH-FAILED");
+    // Unknown accounts lock the same way, so lockout does not reveal existence either.
+    for _ in 0..4 {
+        f.login("nobody", "wrong", "198.51.100.1", false);
+    }
+    assert_eq!(
+        f.login("nobody", "wrong", "198.51.100.2", false),
+        LoginOutcome::Locked
+    );
+    // The audit trail records the same kind of event for both.
+    let fails: Vec<String> = f
+        .events()
+        .into_iter()
+        .filter(|e| e.kind == EventKind::AuthnLoginFail)
+        .map(|e| e.detail.unwrap())
+        .collect();
+    assert_eq!(fails[0], fails[1]);
+}
