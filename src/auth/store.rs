@@ -160,6 +160,63 @@ impl Entry {
         self.expires = self.expires.max(now + limit.retention());
     }
 
+    fn reserve(&mut self, limit: &Limit, now: OffsetDateTime) -> Reservation {
+        self.settle(now);
+        if let Some(until) = self.locked_until {
+            return Reservation::Locked { until };
+        }
+        if self.failures.saturating_add(self.in_flight) >= limit.max_failures {
+            return Reservation::Busy;
+        }
+        if self.failures == 0 && self.window_until <= now {
+            self.window_until = now + limit.window;
+        }
+        self.in_flight += 1;
+        self.keep_until(limit, now);
+        Reservation::Granted {
+            failures: self.failures,
+            unlocked_at: self.lock_ended.take(),
+        }
+    }
+
+    fn finish(&mut self, limit: &Limit, outcome: AttemptOutcome, now: OffsetDateTime) -> Finished {
+        self.settle(now);
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let mut locked_until = None;
+        match outcome {
+            AttemptOutcome::NotMade => {}
+            AttemptOutcome::Success => {
+                if limit.reset_on_success {
+                    self.failures = 0;
+                }
+            }
+            AttemptOutcome::Failure => {
+                if self.window_until <= now {
+                    self.window_until = now + limit.window;
+                }
+                self.failures += 1;
+                if self.failures >= limit.max_failures {
+                    self.locks = self.locks.saturating_add(1);
+                    let until = now + limit.lock_length(self.locks);
+                    self.locked_until = Some(until);
+                    self.failures = 0;
+                    self.locks_until = until
+                        + limit
+                            .progressive
+                            .map_or(time::Duration::ZERO, |p| p.forget_after);
+                    self.expires = self.expires.max(self.locks_until);
+                    locked_until = Some(until);
+                }
+            }
+        }
+        self.keep_until(limit, now);
+        Finished {
+            failures: self.failures,
+            locked_until,
+            locks: self.locks,
+        }
+    }
+
     fn is_idle(&self, now: OffsetDateTime) -> bool {
         self.in_flight == 0 && self.expires <= now
     }
@@ -261,26 +318,16 @@ impl AttemptStore for MemoryStore {
         now: OffsetDateTime,
     ) -> Result<Reservation, StoreError> {
         let mut map = self.shard(key);
-        if !map.contains_key(key) && !self.make_room(&mut map, now) {
+        if let Some(entry) = map.get_mut(key) {
+            return Ok(entry.reserve(limit, now));
+        }
+        if !self.make_room(&mut map, now) {
             return Ok(Reservation::Busy);
         }
-        let entry = map.entry(key.to_owned()).or_insert_with(|| Entry::new(now));
-        entry.settle(now);
-        if let Some(until) = entry.locked_until {
-            return Ok(Reservation::Locked { until });
-        }
-        if entry.failures.saturating_add(entry.in_flight) >= limit.max_failures {
-            return Ok(Reservation::Busy);
-        }
-        if entry.failures == 0 && entry.window_until <= now {
-            entry.window_until = now + limit.window;
-        }
-        entry.in_flight += 1;
-        entry.keep_until(limit, now);
-        Ok(Reservation::Granted {
-            failures: entry.failures,
-            unlocked_at: entry.lock_ended.take(),
-        })
+        let mut entry = Entry::new(now);
+        let reservation = entry.reserve(limit, now);
+        map.insert(key.to_owned(), entry);
+        Ok(reservation)
     }
 
     fn finish(
@@ -291,42 +338,15 @@ impl AttemptStore for MemoryStore {
         now: OffsetDateTime,
     ) -> Result<Finished, StoreError> {
         let mut map = self.shard(key);
-        let entry = map.entry(key.to_owned()).or_insert_with(|| Entry::new(now));
-        entry.settle(now);
-        entry.in_flight = entry.in_flight.saturating_sub(1);
-        let mut locked_until = None;
-        match outcome {
-            AttemptOutcome::NotMade => {}
-            AttemptOutcome::Success => {
-                if limit.reset_on_success {
-                    entry.failures = 0;
-                }
-            }
-            AttemptOutcome::Failure => {
-                if entry.window_until <= now {
-                    entry.window_until = now + limit.window;
-                }
-                entry.failures += 1;
-                if entry.failures >= limit.max_failures {
-                    entry.locks = entry.locks.saturating_add(1);
-                    let until = now + limit.lock_length(entry.locks);
-                    entry.locked_until = Some(until);
-                    entry.failures = 0;
-                    entry.locks_until = until
-                        + limit
-                            .progressive
-                            .map_or(time::Duration::ZERO, |p| p.forget_after);
-                    entry.expires = entry.expires.max(entry.locks_until);
-                    locked_until = Some(until);
-                }
-            }
+        if let Some(entry) = map.get_mut(key) {
+            return Ok(entry.finish(limit, outcome, now));
         }
-        entry.keep_until(limit, now);
-        Ok(Finished {
-            failures: entry.failures,
-            locked_until,
-            locks: entry.locks,
-        })
+        // Only if the key was reserved in another store: `make_room` never drops a key with an
+        // attempt in flight.
+        let mut entry = Entry::new(now);
+        let finished = entry.finish(limit, outcome, now);
+        map.insert(key.to_owned(), entry);
+        Ok(finished)
     }
 
     fn peek(&self, key: &str, now: OffsetDateTime) -> Result<KeyState, StoreError> {
