@@ -1,12 +1,16 @@
-//! The tour of twsec's password, account and encryption-at-rest controls on the embedded defaults.
+//! The tour of twsec's password, account, encryption-at-rest, audit and login-guard controls on
+//! the embedded defaults.
 //!
 //! Run with `cargo run --example quickstart`. No server, no configuration.
 #![allow(clippy::print_stdout, reason = "an example prints what it does")]
 
 use secrecy::ExposeSecret;
+use std::sync::Arc;
 use time::{Duration, macros::date};
 use twsec::account::{Accounts, LoginDecision, Transition};
+
 use twsec::audit::{self, AuditEvent, AuditTrail, Durability, FileSink};
+use twsec::auth::{Guard, LockoutPolicy, LoginAttempt, MemoryStore};
 use twsec::clock::{Clock, ManualClock};
 use twsec::control::Profile;
 use twsec::crypto::{Keyring, MasterKey, SealedString, backup};
@@ -197,5 +201,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Err(e) => println!("  after editing one record: {e}"),
     }
     std::fs::remove_dir_all(&dir)?;
+
+    println!("== 7. Login guard ==");
+    let guard_clock = Arc::new(ManualClock::new(clock.now()));
+    let guard_accounts = Accounts::new(&profile, Hasher::new(HasherConfig::new(policy.hashing))?)?;
+    let lin = guard_accounts.create("lin", &PersonalInfo::new(), guard_clock.now())?;
+    let mut lin_record = lin.record;
+    let guard = Guard::new(
+        guard_accounts,
+        LockoutPolicy::default(),
+        Arc::new(MemoryStore::default()),
+        guard_clock.clone(),
+    )?;
+    let ip = "198.51.100.23".parse()?;
+    let wrong = LoginAttempt::new("lin", "Wrong-Guess-2026", ip);
+    for i in 1..=4 {
+        let outcome = guard.login(&wrong, Some(&mut lin_record))?;
+        println!(
+            "  wrong password #{i} without a CAPTCHA: {}",
+            outcome.public_code()
+        );
+    }
+    for i in 4..=5 {
+        let outcome = guard.login(&wrong.with_challenge_passed(), Some(&mut lin_record))?;
+        println!(
+            "  wrong password #{i} with a CAPTCHA: {}",
+            outcome.public_code()
+        );
+    }
+    let right =
+        LoginAttempt::new("lin", lin.initial_password.expose_secret(), ip).with_challenge_passed();
+    let outcome = guard.login(&right, Some(&mut lin_record))?;
+    println!("  right password while locked: {}", outcome.public_code());
+    guard_clock.advance(Duration::minutes(15));
+    let outcome = guard.login(&right, Some(&mut lin_record))?;
+    println!(
+        "  right password 15 minutes later: {}",
+        outcome.public_code()
+    );
+    let unknown = guard.login(&LoginAttempt::new("nobody", "Wrong-Guess-2026", ip), None)?;
+    println!(
+        "  unknown account: {} (the same as a wrong password)",
+        unknown.public_code()
+    );
     Ok(())
 }
