@@ -168,7 +168,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = std::env::temp_dir().join(format!("twsec-quickstart-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let log = dir.join("audit.jsonl");
-    let sink = std::sync::Arc::new(FileSink::open(&ring, &log, Durability::Fsync, &clock)?);
+    let sink = Arc::new(FileSink::open(&ring, &log, Durability::Fsync, &clock)?);
     // Fail closed (the default): if the log cannot be written, the operation is refused.
     let audit_trail = AuditTrail::new(sink.clone());
     for t in &trail {
