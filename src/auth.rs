@@ -14,3 +14,5 @@ pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
 pub use store::{
     AttemptOutcome, AttemptStore, Finished, KeyState, MemoryStore, Reservation, StoreError,
 };
+
+pub mod reset;
