@@ -16,3 +16,27 @@ pub use store::{
 };
 
 pub mod reset;
+
+mod alert;
+mod anomaly;
+mod blocklist;
+mod notify;
+
+pub use alert::{
+    Alert, AlertCallback, AlertError, AlertFile, AlertKind, AlertSink, DEFAULT_MEMORY_ALERTS,
+    DedupSink, MAX_ACCOUNT_CHARS, MemoryAlertSink, Severity, Subject,
+};
+pub use anomaly::{
+    AnomalyDetector, AnomalyPolicy, AnomalyPolicyError, AnomalyStore, Counted, CountryCode,
+    CountryCodeError, CountryResolver, DEFAULT_MAX_TRACKED_KEYS, MAX_MEMBERS_PER_KEY,
+    MAX_RANGES_PER_DAY, MAX_THRESHOLD, MAX_WINDOW, MIN_DISTINCT_THRESHOLD, MIN_TRACKED_KEYS,
+    MemoryAnomalyStore, Observation, ObservedOutcome, ScheduleError, TAIPEI, WeeklySchedule,
+    WindowKey, WindowRule,
+};
+pub use blocklist::{
+    Blocklist, BlocklistError, LineError, MAX_BLOCKLIST_ENTRIES, MAX_BLOCKLIST_LINE_BYTES,
+};
+pub use notify::{
+    DEFAULT_RECORDED_NOTICES, DedupNotifier, Notifier, NotifyCallback, OwnerEvent,
+    RecordingNotifier,
+};
