@@ -40,3 +40,6 @@ pub use notify::{
     DEFAULT_RECORDED_NOTICES, DedupNotifier, Notifier, NotifyCallback, OwnerEvent,
     RecordingNotifier,
 };
+
+pub mod mfa;
+pub mod totp;

@@ -129,6 +129,14 @@ control_ids! {
     AuthChallenge = "AUTH-CHALLENGE",
     /// Unknown accounts and wrong passwords get the same code, body and timing (dummy hash).
     AuthEnumeration = "AUTH-ENUMERATION",
+    /// Anomalies detected and alerted: one IP on many accounts, many failing accounts, repeated
+    /// failures, several countries, blocklisted ranges, outside permitted hours.
+    AuthAnomaly = "AUTH-ANOMALY",
+    /// The account owner is told through another channel of failed passwords, locks, unusual
+    /// sources, resets, certificate and profile changes.
+    AuthNotify = "AUTH-NOTIFY",
+    /// Password reset with one-time, time-limited, hashed tokens after identity confirmation.
+    AuthReset = "AUTH-RESET",
 }
 
 impl ControlId {

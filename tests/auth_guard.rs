@@ -331,3 +331,75 @@ fn unknown_and_known_accounts_get_the_same_answer() {
         .collect();
     assert_eq!(fails[0], fails[1]);
 }
+
+#[test]
+fn the_guard_alerts_and_tells_the_owner() {
+    use twsec::auth::{
+        AlertKind, AnomalyDetector, AnomalyPolicy, Blocklist, MemoryAlertSink, OwnerEvent,
+        RecordingNotifier,
+    };
+    let alerts = Arc::new(MemoryAlertSink::new());
+    let notices = Arc::new(RecordingNotifier::new());
+    let detector = AnomalyDetector::new(AnomalyPolicy::default())
+        .unwrap()
+        .with_blocklist(Blocklist::parse("203.0.113.0/24 # F-ISAC list\n").unwrap());
+    let base = fixture(no_challenge());
+    let Fixture {
+        guard,
+        clock,
+        ring,
+        log,
+        _dir,
+        record,
+        password,
+    } = base;
+    let f = Fixture {
+        guard: guard
+            .with_anomaly_detection(Arc::new(detector), alerts.clone())
+            .with_notifier(notices.clone()),
+        clock,
+        ring,
+        log,
+        _dir,
+        record,
+        password,
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            f.login("mingde", "wrong", "198.51.100.1", false),
+            LoginOutcome::Failed
+        );
+    }
+    // The owner hears of every wrong password and of the lock (TWSE-7.1.k)...
+    let told = notices.events_for("mingde");
+    let failed = told
+        .iter()
+        .filter(|e| matches!(e, OwnerEvent::FailedPassword { .. }))
+        .count();
+    assert_eq!(failed, 5);
+    assert!(
+        told.iter()
+            .any(|e| matches!(e, OwnerEvent::Locked { until: Some(_) }))
+    );
+    // ...and an unknown account's owner does not exist, so nobody is told anything.
+    f.login("nobody", "wrong", "198.51.100.1", false);
+    assert!(notices.events_for("nobody").is_empty());
+    // Three wrong passwords raise the TWSE-7.1.c.b alert, once per window.
+    let kinds: Vec<AlertKind> = alerts.alerts().iter().map(|a| a.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == AlertKind::AccountFailures)
+            .count(),
+        1,
+        "{kinds:?}"
+    );
+    // A blocklisted source raises its alert even on an unknown account.
+    f.login("nobody", "wrong", "203.0.113.77", false);
+    assert!(
+        alerts
+            .alerts()
+            .iter()
+            .any(|a| a.kind == AlertKind::BlocklistedIp)
+    );
+}

@@ -17,7 +17,10 @@ use std::sync::Arc;
 use rand::distr::{Alphanumeric, SampleString as _};
 use time::OffsetDateTime;
 
+use super::alert::AlertSink;
+use super::anomaly::{AnomalyDetector, Observation, ObservedOutcome};
 use super::lockout::{LockoutPolicy, Scope};
+use super::notify::{Notifier, OwnerEvent};
 use super::store::{AttemptOutcome, AttemptStore, Reservation, StoreError};
 use crate::account::{AccountRecord, Accounts, LoginDecision, Refusal};
 use crate::audit::{Actor, AuditError, AuditEvent, AuditTrail, EventKind, Outcome};
@@ -164,6 +167,8 @@ pub struct Guard {
     store: Arc<dyn AttemptStore>,
     clock: Arc<dyn Clock>,
     audit: Option<Arc<AuditTrail>>,
+    anomaly: Option<(Arc<AnomalyDetector>, Arc<dyn AlertSink>)>,
+    notifier: Option<Arc<dyn Notifier>>,
     /// A hash of a random password with the current parameters, verified for unknown accounts.
     dummy: PasswordHash,
 }
@@ -173,6 +178,8 @@ impl std::fmt::Debug for Guard {
         f.debug_struct("Guard")
             .field("policy", &self.policy)
             .field("audit", &self.audit.is_some())
+            .field("anomaly", &self.anomaly.is_some())
+            .field("notifier", &self.notifier.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -201,8 +208,31 @@ impl Guard {
             store,
             clock,
             audit: None,
+            anomaly: None,
+            notifier: None,
             dummy,
         })
+    }
+
+    /// Feeds every attempt to `detector` and sends its alerts to `sink` (TWSE-7.1.c.b,
+    /// TWSE-7.1.l, TXG-27.2). A successful login the detector finds unusual is also told to the
+    /// owner when a notifier is set.
+    #[must_use]
+    pub fn with_anomaly_detection(
+        mut self,
+        detector: Arc<AnomalyDetector>,
+        sink: Arc<dyn AlertSink>,
+    ) -> Self {
+        self.anomaly = Some((detector, sink));
+        self
+    }
+
+    /// Tells the owner of an existing account, through `notifier` (another channel), of a wrong
+    /// password, a lock and an unusual login source (TWSE-7.1.k).
+    #[must_use]
+    pub fn with_notifier(mut self, notifier: Arc<dyn Notifier>) -> Self {
+        self.notifier = Some(notifier);
+        self
     }
 
     /// Records every attempt, lock and unlock in `trail`; a failing trail fails the login.
@@ -226,6 +256,73 @@ impl Guard {
         attempt: &LoginAttempt<'_>,
         record: Option<&mut AccountRecord>,
     ) -> Result<LoginOutcome, GuardError> {
+        let known = record.is_some();
+        let (outcome, locked_until) = self.decide(attempt, record)?;
+        self.observe(attempt, &outcome, known, locked_until);
+        Ok(outcome)
+    }
+
+    /// Anomaly detection and owner notices for a decided attempt. Alert and notice delivery
+    /// never changes the decision.
+    fn observe(
+        &self,
+        attempt: &LoginAttempt<'_>,
+        outcome: &LoginOutcome,
+        known: bool,
+        locked_until: Option<OffsetDateTime>,
+    ) {
+        let observed = match outcome {
+            LoginOutcome::Allowed(_) => ObservedOutcome::Success,
+            _ => ObservedOutcome::Failure,
+        };
+        let alerts = match &self.anomaly {
+            Some((detector, sink)) => detector.observe_to(
+                &Observation::new(
+                    attempt.account,
+                    attempt.source_ip,
+                    observed,
+                    self.clock.as_ref(),
+                ),
+                sink.as_ref(),
+            ),
+            None => Vec::new(),
+        };
+        let Some(notifier) = &self.notifier else {
+            return;
+        };
+        if !known {
+            return;
+        }
+        match outcome {
+            LoginOutcome::Failed | LoginOutcome::Refused(_) => notifier.notify(
+                attempt.account,
+                &OwnerEvent::FailedPassword {
+                    source_ip: Some(attempt.source_ip),
+                },
+            ),
+            _ => {}
+        }
+        if locked_until.is_some() {
+            notifier.notify(
+                attempt.account,
+                &OwnerEvent::Locked {
+                    until: locked_until,
+                },
+            );
+        }
+        for alert in &alerts {
+            if let Some((account, event)) = OwnerEvent::for_alert(alert) {
+                notifier.notify(account, &event);
+            }
+        }
+    }
+
+    /// The decision, and the end of the account lock this attempt caused, if any.
+    fn decide(
+        &self,
+        attempt: &LoginAttempt<'_>,
+        record: Option<&mut AccountRecord>,
+    ) -> Result<(LoginOutcome, Option<OffsetDateTime>), GuardError> {
         let now = self.clock.now();
         let mut held: Vec<Held> = Vec::with_capacity(3);
         for (scope, key, limit) in self.policy.keys(attempt.account, attempt.source_ip) {
@@ -265,7 +362,7 @@ impl Guard {
                     Outcome::Failure,
                     &reason,
                 )?;
-                return Ok(LoginOutcome::Locked);
+                return Ok((LoginOutcome::Locked, None));
             }
         }
         if let Some(n) = self.policy.challenge_after {
@@ -280,7 +377,7 @@ impl Guard {
                     Outcome::Failure,
                     "refused: challenge required and not passed",
                 )?;
-                return Ok(LoginOutcome::ChallengeRequired);
+                return Ok((LoginOutcome::ChallengeRequired, None));
             }
         }
         let verified = match record {
@@ -313,7 +410,7 @@ impl Guard {
                             Outcome::Failure,
                             &format!("password right, account refused: {}", reason.code()),
                         )?;
-                        Ok(LoginOutcome::Refused(reason))
+                        Ok((LoginOutcome::Refused(reason), None))
                     }
                     other => {
                         self.accounts.record_login(record, now);
@@ -327,7 +424,7 @@ impl Guard {
                             Outcome::Success,
                             detail,
                         )?;
-                        Ok(LoginOutcome::Allowed(other))
+                        Ok((LoginOutcome::Allowed(other), None))
                     }
                 }
             }
@@ -351,7 +448,12 @@ impl Guard {
                         &format!("locked: {}", scopes.join(", ")),
                     )?;
                 }
-                Ok(LoginOutcome::Failed)
+                let account_lock = locked
+                    .iter()
+                    .filter(|(s, _)| *s != Scope::SourceIp)
+                    .map(|(_, until)| *until)
+                    .max();
+                Ok((LoginOutcome::Failed, account_lock))
             }
         }
     }

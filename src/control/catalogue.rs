@@ -460,6 +460,59 @@ const CATALOGUE: &[ControlInfo] = &[
         api: &["auth::LoginOutcome::public_code", "auth::Guard::login"],
         tests: &["tests/auth_guard.rs::unknown_and_known_accounts_get_the_same_answer"],
     },
+    ControlInfo {
+        id: C::AuthAnomaly,
+        title: "Anomaly detection with de-duplicated alerts: one source IP on many accounts, many failing accounts in a short time, repeated wrong passwords, one account from several countries, blocklisted IPs and CIDR ranges, logins outside permitted hours; alert file or callback",
+        title_zh: "異常登入偵測與告警（同一 IP 多帳號、短時間多帳號失敗、跨國登入、黑名單 IP）",
+        clauses: &[TWSE_7_1_C_B, TWSE_7_1_L, TXG_27_2],
+        api: &[
+            "auth::AnomalyDetector",
+            "auth::Blocklist",
+            "auth::AlertSink",
+            "auth::Guard::with_anomaly_detection",
+        ],
+        tests: &[
+            "tests/auth_anomaly.rs::one_ip_on_many_accounts_alerts",
+            "tests/auth_anomaly.rs::many_failing_accounts_alert",
+            "tests/auth_anomaly.rs::countries_within_a_window_alert",
+            "tests/auth_anomaly.rs::blocklisted_ranges_alert",
+            "tests/auth_anomaly.rs::logins_outside_permitted_hours_alert",
+            "tests/auth_anomaly.rs::alerts_are_deduplicated_per_window",
+            "tests/auth_anomaly.rs::memory_stays_bounded_under_a_flood",
+            "tests/auth_guard.rs::the_guard_alerts_and_tells_the_owner",
+        ],
+    },
+    ControlInfo {
+        id: C::AuthNotify,
+        title: "Owner notified through another channel of a wrong password or lock, certificate apply/renew, profile change, login from an unusual source, password reset or reissue",
+        title_zh: "密碼錯誤、鎖定、憑證申請、資料變更、異常來源登入、密碼重設時通知客戶",
+        clauses: &[TWSE_7_1_K],
+        api: &[
+            "auth::Notifier",
+            "auth::OwnerEvent",
+            "auth::Guard::with_notifier",
+        ],
+        tests: &[
+            "tests/auth_anomaly.rs::owner_is_notified_on_the_twse_events",
+            "tests/auth_guard.rs::the_guard_alerts_and_tells_the_owner",
+        ],
+    },
+    ControlInfo {
+        id: C::AuthReset,
+        title: "Password reset: identity confirmed by an app-supplied check before a token is issued; 128-bit ID + 256-bit secret, stored hashed, single use, 15 minutes, revoked by a newer token or a password change; the same response for unknown accounts; rate-limited; redeeming forces a change",
+        title_zh: "忘記密碼須先確認身分，一次性且有時效之重設憑證",
+        clauses: &[TPE_7_2, TWSE_8_3_C, A10_IA_2A, TXG_24_7_2],
+        api: &["auth::reset::PasswordReset", "auth::reset::IdentityCheck"],
+        tests: &[
+            "tests/auth_reset.rs::tokens_are_single_use_and_expire",
+            "tests/auth_reset.rs::identity_must_be_confirmed_before_a_token_is_issued",
+            "tests/auth_reset.rs::unknown_accounts_get_the_same_response",
+            "tests/auth_reset.rs::a_password_change_or_newer_token_invalidates",
+            "tests/auth_reset.rs::concurrent_redemptions_succeed_once",
+            "tests/auth_reset.rs::requests_are_rate_limited",
+            "tests/auth_reset.rs::redeeming_forces_a_password_change_and_records_it",
+        ],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].
