@@ -7,8 +7,12 @@
 
 mod guard;
 mod lockout;
+#[cfg(feature = "redis")]
+mod redis;
 mod store;
 
+#[cfg(feature = "redis")]
+pub use self::redis::{RedisStore, RedisStoreBuilder};
 pub use guard::{Guard, GuardError, IdentityConfirmation, LoginAttempt, LoginOutcome};
 pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
 pub use store::{
