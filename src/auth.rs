@@ -13,13 +13,11 @@ mod store;
 
 #[cfg(feature = "redis")]
 pub use self::redis::{RedisStore, RedisStoreBuilder};
-pub use guard::{Guard, GuardError, IdentityConfirmation, LoginAttempt, LoginOutcome};
+pub use guard::{Guard, GuardError, IdentityConfirmation, LoginAttempt, LoginOutcome, MfaOutcome};
 pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
 pub use store::{
     AttemptOutcome, AttemptStore, Finished, KeyState, MemoryStore, Reservation, StoreError,
 };
-
-pub mod reset;
 
 mod alert;
 mod anomaly;
@@ -46,4 +44,5 @@ pub use notify::{
 };
 
 pub mod mfa;
+pub mod reset;
 pub mod totp;

@@ -403,3 +403,55 @@ fn the_guard_alerts_and_tells_the_owner() {
             .any(|a| a.kind == AlertKind::BlocklistedIp)
     );
 }
+
+#[test]
+fn an_mfa_login_counts_wrong_codes_and_refuses_replays() {
+    use twsec::auth::MfaOutcome;
+    use twsec::auth::mfa::{AuthFactors, StandardFactor, TotpEnrolment};
+    use twsec::auth::totp::TotpParams;
+    let f = fixture(no_challenge());
+    let (mut enrolment, uri) = TotpEnrolment::begin(
+        &f.ring,
+        "twsec-test",
+        "mingde",
+        TotpParams::builder().build().unwrap(),
+        f.clock.as_ref(),
+    )
+    .unwrap();
+    let right = f.password.clone();
+    assert!(matches!(
+        f.login("mingde", &right, "192.0.2.9", false),
+        LoginOutcome::Allowed(_)
+    ));
+    let mut factors = AuthFactors::new().with(&StandardFactor::Password);
+    assert!(!factors.is_multi_factor());
+    let code = uri.params().code_at(uri.secret(), f.clock.now()).unwrap();
+    let ip = ip("192.0.2.9");
+    let verify = |enrolment: &mut TotpEnrolment, code: &str, factors: &mut AuthFactors| {
+        f.guard
+            .verify_totp("mingde", ip, enrolment, &f.ring, code, factors)
+            .unwrap()
+    };
+    assert_eq!(
+        verify(&mut enrolment, code.expose_secret(), &mut factors),
+        MfaOutcome::Verified
+    );
+    // Password (knowledge) and TOTP (possession): two of three (TWSE-7.1.d).
+    assert!(factors.is_multi_factor());
+    // The same code again is a replay.
+    assert_eq!(
+        verify(&mut enrolment, code.expose_secret(), &mut factors),
+        MfaOutcome::Failed("MFA-CODE-REPLAYED")
+    );
+    // Guessing codes locks like guessing passwords.
+    for _ in 0..4 {
+        verify(&mut enrolment, "000000", &mut factors);
+    }
+    assert_eq!(
+        verify(&mut enrolment, "123456", &mut factors),
+        MfaOutcome::Locked
+    );
+    assert_eq!(f.count(EventKind::AuthnMfaSuccess, "totp"), 1);
+    assert_eq!(f.count(EventKind::AuthnMfaFail, "MFA-CODE"), 5);
+    assert_eq!(f.count(EventKind::AuthnLoginLock, "mfa"), 1);
+}

@@ -20,12 +20,14 @@ use time::OffsetDateTime;
 use super::alert::AlertSink;
 use super::anomaly::{AnomalyDetector, Observation, ObservedOutcome};
 use super::lockout::{LockoutPolicy, Scope};
+use super::mfa::{AuthFactors, TotpEnrolment, VerifyError};
 use super::notify::{Notifier, OwnerEvent};
 use super::store::{AttemptOutcome, AttemptStore, Reservation, StoreError};
 use crate::account::{AccountRecord, Accounts, LoginDecision, Refusal};
 use crate::audit::{Actor, AuditError, AuditEvent, AuditTrail, EventKind, Outcome};
 use crate::clock::Clock;
 use crate::control::ControlId;
+use crate::crypto::Keyring;
 use crate::password::{HashError, PasswordHash, Verification};
 
 /// One login attempt as the application received it.
@@ -118,6 +120,21 @@ pub enum GuardError {
     /// The audit trail could not record the attempt (fail closed, TWSE-8.4.d).
     #[error(transparent)]
     Audit(#[from] AuditError),
+    /// A second factor could not be checked (its secret did not open, its store failed).
+    #[error(transparent)]
+    Mfa(VerifyError),
+}
+
+/// The result of a second-factor check by [`Guard::verify_totp`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MfaOutcome {
+    /// The code was right; the factor is recorded in the session's [`AuthFactors`].
+    Verified,
+    /// The code was wrong, malformed or replayed (the public code says which).
+    Failed(&'static str),
+    /// Too many wrong codes: locked like a password (5 in 15 minutes by default).
+    Locked,
 }
 
 /// How an operator confirmed the user's identity before unlocking (TWSE-8.3.e).
@@ -456,6 +473,76 @@ impl Guard {
                 Ok((LoginOutcome::Failed, account_lock))
             }
         }
+    }
+
+    /// Checks a TOTP code for `account` after its password: wrong codes count against a lock
+    /// of their own with the account limit (a 6-digit code must not be guessable), a replayed
+    /// code is refused, and each check is an audit event (`authn_mfa_success` /
+    /// `authn_mfa_fail`). On success the enrolment's last step is updated (store it) and the
+    /// factor is added to `factors`, which then tells whether the login is multi-factor
+    /// (TWSE-7.1.d) and what a sensitive operation may still use (TWSE-7.1.e.a).
+    pub fn verify_totp(
+        &self,
+        account: &str,
+        source_ip: IpAddr,
+        enrolment: &mut TotpEnrolment,
+        keyring: &Keyring,
+        code: &str,
+        factors: &mut AuthFactors,
+    ) -> Result<MfaOutcome, GuardError> {
+        let now = self.clock.now();
+        let attempt = LoginAttempt::new(account, "", source_ip);
+        let key = format!("mfa:{}", super::lockout::key(Scope::Account, account, None));
+        let limit = self.policy.account;
+        match self.store.reserve(&key, &limit, now)? {
+            Reservation::Granted { .. } => {}
+            _ => {
+                self.record_kind(&attempt, EventKind::AuthnMfaFail, "refused: MFA locked")?;
+                return Ok(MfaOutcome::Locked);
+            }
+        }
+        match enrolment.verify(keyring, account, code, self.clock.as_ref()) {
+            Ok(_) => {
+                self.store
+                    .finish(&key, &limit, AttemptOutcome::Success, now)?;
+                factors.record(&*enrolment);
+                self.record_kind(&attempt, EventKind::AuthnMfaSuccess, "totp")?;
+                Ok(MfaOutcome::Verified)
+            }
+            Err(VerifyError::Unavailable(u)) => {
+                let _ = self
+                    .store
+                    .finish(&key, &limit, AttemptOutcome::NotMade, now);
+                Err(GuardError::Mfa(VerifyError::Unavailable(u)))
+            }
+            Err(e) => {
+                let finished = self
+                    .store
+                    .finish(&key, &limit, AttemptOutcome::Failure, now)?;
+                self.record_kind(&attempt, EventKind::AuthnMfaFail, e.code())?;
+                if let Some(until) = finished.locked_until {
+                    self.record_kind(
+                        &attempt,
+                        EventKind::AuthnLoginLock,
+                        &format!("locked: mfa until {until}"),
+                    )?;
+                }
+                Ok(MfaOutcome::Failed(e.code()))
+            }
+        }
+    }
+
+    fn record_kind(
+        &self,
+        attempt: &LoginAttempt<'_>,
+        kind: EventKind,
+        detail: &str,
+    ) -> Result<(), GuardError> {
+        let outcome = match kind {
+            EventKind::AuthnMfaFail => Outcome::Failure,
+            _ => Outcome::Success,
+        };
+        self.record(attempt, kind, outcome, detail)
     }
 
     /// Lifts the account-wide lock of `account` after an operator confirmed the user's identity
