@@ -137,6 +137,14 @@ control_ids! {
     AuthNotify = "AUTH-NOTIFY",
     /// Password reset with one-time, time-limited, hashed tokens after identity confirmation.
     AuthReset = "AUTH-RESET",
+    /// TOTP (RFC 6238) second factor: sealed secrets, replay refused, skew bounded, wrong codes
+    /// locked like passwords.
+    MfaTotp = "MFA-TOTP",
+    /// Two of three factor categories; a sensitive operation needs a factor other than the
+    /// login's.
+    MfaFactors = "MFA-FACTORS",
+    /// Recovery codes: keyed hashes only, single use.
+    MfaRecovery = "MFA-RECOVERY",
 }
 
 impl ControlId {

@@ -513,6 +513,48 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/auth_reset.rs::redeeming_forces_a_password_change_and_records_it",
         ],
     },
+    ControlInfo {
+        id: C::MfaTotp,
+        title: "TOTP second factor (RFC 6238, SHA-1/256/512, 6–8 digits, bounded skew): secrets sealed under the keyring, a code accepted once, wrong codes locked like passwords, every check audited",
+        title_zh: "多因子驗證：動態密碼（TOTP），防重放",
+        clauses: &[TWSE_7_1_C_C, TWSE_7_2_B_E, A10_IA_1H],
+        api: &[
+            "auth::totp::TotpParams",
+            "auth::mfa::TotpEnrolment",
+            "auth::Guard::verify_totp",
+        ],
+        tests: &[
+            "tests/auth_mfa.rs::rfc6238_appendix_b_vectors",
+            "tests/auth_mfa.rs::rfc4226_appendix_d_hotp_vectors",
+            "tests/auth_mfa.rs::a_code_is_accepted_once",
+            "tests/auth_mfa.rs::skew_is_honoured",
+            "tests/auth_mfa.rs::enrolment_round_trip_and_sealing",
+            "tests/auth_guard.rs::an_mfa_login_counts_wrong_codes_and_refuses_replays",
+        ],
+    },
+    ControlInfo {
+        id: C::MfaFactors,
+        title: "Factor categories (knowledge, possession, inherence): a login is multi-factor only with two of three; a sensitive operation (certificate apply/renew) must use a factor other than the login's; app factors plug in",
+        title_zh: "多因子須為知識、持有、生物特徵三者之二；憑證申請須使用與登入不同之因子",
+        clauses: &[TWSE_7_1_D, TWSE_7_1_E_A, A10_IA_1H],
+        api: &[
+            "auth::mfa::AuthFactors",
+            "auth::mfa::Factor",
+            "auth::mfa::FactorKind",
+        ],
+        tests: &[
+            "tests/auth_mfa.rs::two_of_three_categories",
+            "tests/auth_mfa.rs::sensitive_operations_need_a_different_factor",
+        ],
+    },
+    ControlInfo {
+        id: C::MfaRecovery,
+        title: "Recovery codes: 60-bit codes, only keyed HMAC-SHA-256 values stored, bound to the account, single use, input normalised",
+        title_zh: "備援碼僅存雜湊且僅可使用一次",
+        clauses: &[A10_IA_1H, TWSE_7_1_D],
+        api: &["auth::mfa::RecoveryCodes"],
+        tests: &["tests/auth_mfa.rs::recovery_codes_are_hashed_and_single_use"],
+    },
 ];
 
 /// The control catalogue, one entry per [`ControlId`].
