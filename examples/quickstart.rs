@@ -10,6 +10,8 @@ use time::{Duration, macros::date};
 use twsec::account::{Accounts, LoginDecision, Transition};
 
 use twsec::audit::{self, AuditEvent, AuditTrail, Durability, FileSink};
+use twsec::auth::mfa::{AuthFactors, StandardFactor, TotpEnrolment};
+use twsec::auth::totp::TotpParams;
 use twsec::auth::{Guard, LockoutPolicy, LoginAttempt, MemoryStore};
 use twsec::clock::{Clock, ManualClock};
 use twsec::control::Profile;
@@ -239,6 +241,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  right password 15 minutes later: {}",
         outcome.public_code()
     );
+    // The second factor: TOTP, enrolled by scanning the otpauth:// URI into an authenticator app.
+    let (mut enrolment, uri) = TotpEnrolment::begin(
+        &ring,
+        "twsec quickstart",
+        "lin",
+        TotpParams::builder().build()?,
+        guard_clock.as_ref(),
+    )?;
+    let mut factors = AuthFactors::new().with(&StandardFactor::Password);
+    let code = uri
+        .params()
+        .code_at(uri.secret(), guard_clock.now())
+        .ok_or("clock before the TOTP epoch")?; // what the app on the phone shows
+    let mfa = guard.verify_totp(
+        "lin",
+        ip,
+        &mut enrolment,
+        &ring,
+        code.expose_secret(),
+        &mut factors,
+    )?;
+    println!(
+        "  TOTP code: {mfa:?}; multi-factor (2 of 3 categories): {}",
+        factors.is_multi_factor()
+    );
+    let replay = guard.verify_totp(
+        "lin",
+        ip,
+        &mut enrolment,
+        &ring,
+        code.expose_secret(),
+        &mut factors,
+    )?;
+    println!("  the same code again: {replay:?}");
     let unknown = guard.login(&LoginAttempt::new("nobody", "Wrong-Guess-2026", ip), None)?;
     println!(
         "  unknown account: {} (the same as a wrong password)",
