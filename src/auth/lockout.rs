@@ -168,22 +168,24 @@ impl LockoutPolicy {
     /// The keys an attempt on `account` from `ip` counts against, with their limits.
     pub fn keys(&self, account: &str, ip: IpAddr) -> Vec<(Scope, String, Limit)> {
         let mut keys = Vec::with_capacity(3);
-        if !self.is_trusted(ip) {
-            keys.push((
-                Scope::Account,
-                key(Scope::Account, account, None),
-                self.account,
-            ));
-        }
+        let account_key = key(Scope::Account, account, None);
+        let ip_text = ip.to_string();
         if let Some(limit) = self.account_ip {
-            keys.push((
-                Scope::AccountIp,
-                key(Scope::AccountIp, account, Some(ip)),
-                limit,
-            ));
+            let mut k = String::with_capacity(account_key.len() + 1 + ip_text.len());
+            k.push_str(&account_key);
+            k.push(':');
+            k.push_str(&ip_text);
+            keys.push((Scope::AccountIp, k, limit));
         }
         if let Some(limit) = self.source_ip {
-            keys.push((Scope::SourceIp, key(Scope::SourceIp, "", Some(ip)), limit));
+            let mut k = String::with_capacity(ip_text.len() + 5);
+            k.push_str("ip:{");
+            k.push_str(&ip_text);
+            k.push('}');
+            keys.push((Scope::SourceIp, k, limit));
+        }
+        if !self.is_trusted(ip) {
+            keys.insert(0, (Scope::Account, account_key, self.account));
         }
         keys
     }
@@ -193,10 +195,42 @@ impl LockoutPolicy {
 /// collide with another key, and the braces are a Redis Cluster hash tag: all keys of one
 /// account (account and account+IP) live in one slot.
 pub fn key(scope: Scope, account: &str, ip: Option<IpAddr>) -> String {
+    let mut k = String::with_capacity(account.len() + 16);
     match (scope, ip) {
-        (Scope::SourceIp, Some(ip)) => format!("ip:{{{ip}}}"),
-        (Scope::AccountIp, Some(ip)) => format!("acct:{{{}:{account}}}:{ip}", account.len()),
-        _ => format!("acct:{{{}:{account}}}", account.len()),
+        (Scope::SourceIp, Some(ip)) => {
+            k.push_str("ip:{");
+            k.push_str(&ip.to_string());
+            k.push('}');
+        }
+        _ => {
+            k.push_str("acct:{");
+            push_decimal(&mut k, account.len());
+            k.push(':');
+            k.push_str(account);
+            k.push('}');
+            if let (Scope::AccountIp, Some(ip)) = (scope, ip) {
+                k.push(':');
+                k.push_str(&ip.to_string());
+            }
+        }
+    }
+    k
+}
+
+/// Appends `n` in decimal (without the formatting machinery: keys are built per attempt).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 

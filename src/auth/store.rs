@@ -112,23 +112,54 @@ pub trait AttemptStore: Send + Sync {
     fn unlock(&self, key: &str, now: OffsetDateTime) -> Result<bool, StoreError>;
 }
 
+/// Milliseconds since the Unix epoch: the store's own time, cheap to compare and add.
+type Ms = i64;
+
+fn ms(t: OffsetDateTime) -> Ms {
+    Ms::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(Ms::MAX)
+}
+
+fn ms_of(d: time::Duration) -> Ms {
+    Ms::try_from(d.whole_milliseconds()).unwrap_or(Ms::MAX)
+}
+
+fn at(t: Ms) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+/// A limit's durations in milliseconds, computed once per call.
+struct LimitMs {
+    window: Ms,
+    retention: Ms,
+}
+
+impl LimitMs {
+    fn of(limit: &Limit) -> Self {
+        Self {
+            window: ms_of(limit.window),
+            retention: ms_of(limit.retention()),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     failures: u32,
     in_flight: u32,
-    window_until: OffsetDateTime,
-    locked_until: Option<OffsetDateTime>,
+    window_until: Ms,
+    locked_until: Option<Ms>,
     /// A lock that ran out and was not yet reported by `reserve`.
-    lock_ended: Option<OffsetDateTime>,
+    lock_ended: Option<Ms>,
     locks: u32,
     /// Lock count forgotten after this.
-    locks_until: OffsetDateTime,
+    locks_until: Ms,
     /// Nothing of the entry matters after this: it may be pruned.
-    expires: OffsetDateTime,
+    expires: Ms,
 }
 
 impl Entry {
-    fn new(now: OffsetDateTime) -> Self {
+    fn new(now: Ms) -> Self {
         Self {
             failures: 0,
             in_flight: 0,
@@ -143,7 +174,7 @@ impl Entry {
 
     /// Brings the entry to `now`: an ended window drops its failures, an ended lock its end,
     /// a forgotten lock count its count.
-    fn settle(&mut self, now: OffsetDateTime) {
+    fn settle(&mut self, now: Ms) {
         if self.window_until <= now {
             self.failures = 0;
         }
@@ -156,31 +187,33 @@ impl Entry {
         }
     }
 
-    fn keep_until(&mut self, limit: &Limit, now: OffsetDateTime) {
-        self.expires = self.expires.max(now + limit.retention());
+    fn keep_until(&mut self, limit: &LimitMs, now: Ms) {
+        self.expires = self.expires.max(now.saturating_add(limit.retention));
     }
 
-    fn reserve(&mut self, limit: &Limit, now: OffsetDateTime) -> Reservation {
+    fn reserve(&mut self, limit: &Limit, now: Ms) -> Reservation {
         self.settle(now);
         if let Some(until) = self.locked_until {
-            return Reservation::Locked { until };
+            return Reservation::Locked { until: at(until) };
         }
         if self.failures.saturating_add(self.in_flight) >= limit.max_failures {
             return Reservation::Busy;
         }
+        let lm = LimitMs::of(limit);
         if self.failures == 0 && self.window_until <= now {
-            self.window_until = now + limit.window;
+            self.window_until = now.saturating_add(lm.window);
         }
         self.in_flight += 1;
-        self.keep_until(limit, now);
+        self.keep_until(&lm, now);
         Reservation::Granted {
             failures: self.failures,
-            unlocked_at: self.lock_ended.take(),
+            unlocked_at: self.lock_ended.take().map(at),
         }
     }
 
-    fn finish(&mut self, limit: &Limit, outcome: AttemptOutcome, now: OffsetDateTime) -> Finished {
+    fn finish(&mut self, limit: &Limit, outcome: AttemptOutcome, now: Ms) -> Finished {
         self.settle(now);
+        let lm = LimitMs::of(limit);
         self.in_flight = self.in_flight.saturating_sub(1);
         let mut locked_until = None;
         match outcome {
@@ -192,24 +225,22 @@ impl Entry {
             }
             AttemptOutcome::Failure => {
                 if self.window_until <= now {
-                    self.window_until = now + limit.window;
+                    self.window_until = now.saturating_add(lm.window);
                 }
                 self.failures += 1;
                 if self.failures >= limit.max_failures {
                     self.locks = self.locks.saturating_add(1);
-                    let until = now + limit.lock_length(self.locks);
+                    let until = now.saturating_add(ms_of(limit.lock_length(self.locks)));
                     self.locked_until = Some(until);
                     self.failures = 0;
-                    self.locks_until = until
-                        + limit
-                            .progressive
-                            .map_or(time::Duration::ZERO, |p| p.forget_after);
+                    let forget = limit.progressive.map_or(0, |p| ms_of(p.forget_after));
+                    self.locks_until = until.saturating_add(forget);
                     self.expires = self.expires.max(self.locks_until);
-                    locked_until = Some(until);
+                    locked_until = Some(at(until));
                 }
             }
         }
-        self.keep_until(limit, now);
+        self.keep_until(&lm, now);
         Finished {
             failures: self.failures,
             locked_until,
@@ -217,7 +248,7 @@ impl Entry {
         }
     }
 
-    fn is_idle(&self, now: OffsetDateTime) -> bool {
+    fn is_idle(&self, now: Ms) -> bool {
         self.in_flight == 0 && self.expires <= now
     }
 }
@@ -287,7 +318,7 @@ impl MemoryStore {
     }
 
     /// Makes room for one more key in `map`; `false` if there is none.
-    fn make_room(&self, map: &mut HashMap<String, Entry>, now: OffsetDateTime) -> bool {
+    fn make_room(&self, map: &mut HashMap<String, Entry>, now: Ms) -> bool {
         if map.len() < self.per_shard {
             return true;
         }
@@ -317,6 +348,7 @@ impl AttemptStore for MemoryStore {
         limit: &Limit,
         now: OffsetDateTime,
     ) -> Result<Reservation, StoreError> {
+        let now = ms(now);
         let mut map = self.shard(key);
         if let Some(entry) = map.get_mut(key) {
             return Ok(entry.reserve(limit, now));
@@ -337,6 +369,7 @@ impl AttemptStore for MemoryStore {
         outcome: AttemptOutcome,
         now: OffsetDateTime,
     ) -> Result<Finished, StoreError> {
+        let now = ms(now);
         let mut map = self.shard(key);
         if let Some(entry) = map.get_mut(key) {
             return Ok(entry.finish(limit, outcome, now));
@@ -350,6 +383,7 @@ impl AttemptStore for MemoryStore {
     }
 
     fn peek(&self, key: &str, now: OffsetDateTime) -> Result<KeyState, StoreError> {
+        let now = ms(now);
         let map = self.shard(key);
         Ok(map.get(key).map_or_else(KeyState::default, |e| {
             let mut e = *e;
@@ -357,12 +391,13 @@ impl AttemptStore for MemoryStore {
             KeyState {
                 failures: e.failures,
                 in_flight: e.in_flight,
-                locked_until: e.locked_until,
+                locked_until: e.locked_until.map(at),
             }
         }))
     }
 
     fn unlock(&self, key: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+        let now = ms(now);
         let mut map = self.shard(key);
         Ok(match map.get_mut(key) {
             Some(e) => {
