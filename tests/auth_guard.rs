@@ -147,31 +147,82 @@ fn five_wrong_passwords_lock_for_fifteen_minutes() {
 
 #[test]
 fn concurrent_wrong_passwords_verify_at_most_the_limit() {
-    let f = fixture(LockoutPolicy::default());
-    let outcomes: Vec<LoginOutcome> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..64)
-            .map(|_| s.spawn(|| f.login("mingde", "wrong-guess", "198.51.100.7", true)))
+    for policy in [LockoutPolicy::default(), {
+        let mut p = LockoutPolicy::default();
+        p.account_ip = None;
+        p
+    }] {
+        let f = fixture(policy.clone());
+        // Every thread has its own copy of the record, so the 64 logins really run at once
+        // (started together at a barrier), as on 64 request handlers.
+        let record = f.record.lock().unwrap().clone();
+        let barrier = std::sync::Barrier::new(64);
+        let outcomes: Vec<LoginOutcome> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..64)
+                .map(|_| {
+                    let mut mine = record.clone();
+                    let (f, barrier) = (&f, &barrier);
+                    s.spawn(move || {
+                        let attempt =
+                            LoginAttempt::new("mingde", "wrong-guess", ip("198.51.100.7"))
+                                .with_challenge_passed();
+                        barrier.wait();
+                        f.guard.login(&attempt, Some(&mut mine)).unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let failed = outcomes
+            .iter()
+            .filter(|o| **o == LoginOutcome::Failed)
+            .count();
+        let locked = outcomes
+            .iter()
+            .filter(|o| **o == LoginOutcome::Locked)
+            .count();
+        assert_eq!((failed, locked), (5, 59), "{outcomes:?}");
+        // Exactly five verifications, each recorded; every refused attempt recorded too.
+        assert_eq!(f.count(EventKind::AuthnLoginFail, "wrong password"), 5);
+        assert_eq!(f.count(EventKind::AuthnLoginFail, "refused"), 59);
+        // Each scope is locked once. With only the account scope that is one lock event; with
+        // the account+IP scope too, two concurrent verifications may each be the fifth failure
+        // of a different scope, and each lock is then its own event.
+        let locks: Vec<String> = f
+            .events()
+            .into_iter()
+            .filter(|e| e.kind == EventKind::AuthnLoginLock)
+            .map(|e| e.detail.unwrap())
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let failed = outcomes
-        .iter()
-        .filter(|o| **o == LoginOutcome::Failed)
-        .count();
-    let locked = outcomes
-        .iter()
-        .filter(|o| **o == LoginOutcome::Locked)
-        .count();
-    assert_eq!((failed, locked), (5, 59), "{outcomes:?}");
-    // Exactly five verifications, each recorded; every refused attempt recorded too; one lock.
-    assert_eq!(f.count(EventKind::AuthnLoginFail, "wrong password"), 5);
-    assert_eq!(f.count(EventKind::AuthnLoginFail, "refused"), 59);
-    assert_eq!(f.count(EventKind::AuthnLoginLock, "locked"), 1);
-    let right = f.password.clone();
-    assert_eq!(
-        f.login("mingde", &right, "192.0.2.1", true),
-        LoginOutcome::Locked
-    );
+        let account = locks
+            .iter()
+            .filter(|d| {
+                d.trim_start_matches("locked: ")
+                    .split(", ")
+                    .any(|p| p.starts_with("account until"))
+            })
+            .count();
+        assert_eq!(account, 1, "{locks:?}");
+        if policy.account_ip.is_none() {
+            assert_eq!(locks.len(), 1, "{locks:?}");
+        } else {
+            let pair = locks
+                .iter()
+                .filter(|d| {
+                    d.trim_start_matches("locked: ")
+                        .split(", ")
+                        .any(|p| p.starts_with("account_ip until"))
+                })
+                .count();
+            assert_eq!(pair, 1, "{locks:?}");
+            assert!((1..=2).contains(&locks.len()), "{locks:?}");
+        }
+        let right = f.password.clone();
+        assert_eq!(
+            f.login("mingde", &right, "192.0.2.1", true),
+            LoginOutcome::Locked
+        );
+    }
 }
 
 #[test]

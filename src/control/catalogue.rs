@@ -431,6 +431,10 @@ const CATALOGUE: &[ControlInfo] = &[
         tests: &[
             "tests/auth_guard.rs::five_wrong_passwords_lock_for_fifteen_minutes",
             "tests/auth_guard.rs::concurrent_wrong_passwords_verify_at_most_the_limit",
+            "tests/auth_guard_redis.rs::processes_firing_wrong_passwords_verify_exactly_the_limit_and_lock_once",
+            "tests/auth_guard_redis.rs::processes_under_the_default_policy_lock_each_scope_exactly_once",
+            "tests/auth_redis.rs::concurrent_attempts_from_processes_verify_at_most_the_limit",
+            "tests/auth_redis.rs::same_operations_give_the_same_results_as_the_memory_store",
             "tests/auth_guard.rs::progressive_locks_grow",
             "tests/auth_guard.rs::operator_unlock_records_who_confirmed_identity",
             "src/auth/store.rs::in_flight_attempts_count_against_the_limit",
