@@ -169,18 +169,19 @@ impl LockoutPolicy {
     pub fn keys(&self, account: &str, ip: IpAddr) -> Vec<(Scope, String, Limit)> {
         let mut keys = Vec::with_capacity(3);
         let account_key = key(Scope::Account, account, None);
-        let ip_text = ip.to_string();
+        let mut buf = [0u8; 64];
+        let ip_text = ip_text(ip, &mut buf);
         if let Some(limit) = self.account_ip {
             let mut k = String::with_capacity(account_key.len() + 1 + ip_text.len());
             k.push_str(&account_key);
             k.push(':');
-            k.push_str(&ip_text);
+            k.push_str(ip_text);
             keys.push((Scope::AccountIp, k, limit));
         }
         if let Some(limit) = self.source_ip {
             let mut k = String::with_capacity(ip_text.len() + 5);
             k.push_str("ip:{");
-            k.push_str(&ip_text);
+            k.push_str(ip_text);
             k.push('}');
             keys.push((Scope::SourceIp, k, limit));
         }
@@ -198,8 +199,9 @@ pub fn key(scope: Scope, account: &str, ip: Option<IpAddr>) -> String {
     let mut k = String::with_capacity(account.len() + 16);
     match (scope, ip) {
         (Scope::SourceIp, Some(ip)) => {
+            let mut buf = [0u8; 64];
             k.push_str("ip:{");
-            k.push_str(&ip.to_string());
+            k.push_str(ip_text(ip, &mut buf));
             k.push('}');
         }
         _ => {
@@ -209,12 +211,25 @@ pub fn key(scope: Scope, account: &str, ip: Option<IpAddr>) -> String {
             k.push_str(account);
             k.push('}');
             if let (Scope::AccountIp, Some(ip)) = (scope, ip) {
+                let mut buf = [0u8; 64];
                 k.push(':');
-                k.push_str(&ip.to_string());
+                k.push_str(ip_text(ip, &mut buf));
             }
         }
     }
     k
+}
+
+/// `ip` as text in `buf` (no allocation: keys are built per attempt). 64 bytes hold the
+/// longest IPv6 text (45 bytes).
+fn ip_text(ip: IpAddr, buf: &mut [u8; 64]) -> &str {
+    use std::io::Write as _;
+    let mut cursor = std::io::Cursor::new(&mut buf[..]);
+    let written = write!(cursor, "{ip}").map(|()| cursor.position());
+    match written {
+        Ok(n) => std::str::from_utf8(&buf[..usize::try_from(n).unwrap_or(0)]).unwrap_or(""),
+        Err(_) => "",
+    }
 }
 
 /// Appends `n` in decimal (without the formatting machinery: keys are built per attempt).

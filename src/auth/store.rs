@@ -115,16 +115,22 @@ pub trait AttemptStore: Send + Sync {
 /// Milliseconds since the Unix epoch: the store's own time, cheap to compare and add.
 type Ms = i64;
 
+// (Seconds and milliseconds separately: 64-bit arithmetic, no 128-bit division per call.)
 fn ms(t: OffsetDateTime) -> Ms {
-    Ms::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(Ms::MAX)
+    t.unix_timestamp()
+        .saturating_mul(1000)
+        .saturating_add(Ms::from(t.millisecond()))
 }
 
 fn ms_of(d: time::Duration) -> Ms {
-    Ms::try_from(d.whole_milliseconds()).unwrap_or(Ms::MAX)
+    d.whole_seconds()
+        .saturating_mul(1000)
+        .saturating_add(Ms::from(d.subsec_milliseconds()))
 }
 
 fn at(t: Ms) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t) * 1_000_000)
+    OffsetDateTime::from_unix_timestamp(t.div_euclid(1000))
+        .map(|s| s + time::Duration::milliseconds(t.rem_euclid(1000)))
         .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -421,6 +427,19 @@ mod tests {
 
     fn limit() -> Limit {
         Limit::new(3, Duration::minutes(15), Duration::minutes(15))
+    }
+
+    #[test]
+    fn store_time_round_trips_to_the_millisecond() {
+        for t in [
+            datetime!(2026-01-01 00:00:00.123 UTC),
+            datetime!(1969-12-31 23:59:59.999 UTC),
+            datetime!(1970-01-01 00:00 UTC),
+        ] {
+            assert_eq!(at(ms(t)), t);
+        }
+        assert_eq!(ms_of(Duration::milliseconds(1_500)), 1_500);
+        assert_eq!(ms_of(Duration::minutes(15)), 900_000);
     }
 
     #[test]
