@@ -25,6 +25,15 @@ mod sealed_common;
 #[path = "../fuzz/fuzz_targets/audit_common.rs"]
 mod audit_common;
 
+#[path = "../fuzz/fuzz_targets/blocklist_common.rs"]
+mod blocklist_common;
+
+#[path = "../fuzz/fuzz_targets/reset_common.rs"]
+mod reset_common;
+
+#[path = "../fuzz/fuzz_targets/otpauth_common.rs"]
+mod otpauth_common;
+
 use std::path::{Path, PathBuf};
 
 /// The files of `fuzz/corpus-regressions/<name>/`, sorted.
@@ -121,6 +130,34 @@ fn audit_reader_corpus_holds_invariants() {
         twsec::audit::verify_reader(&ring, data).is_ok()
     });
     assert!(genuine >= 3, "only {genuine} genuine audit logs verify");
+}
+
+#[test]
+fn blocklist_parser_corpus_holds_invariants() {
+    let files = committed_corpus("blocklist_parser");
+    replay(&files, blocklist_common::check_input);
+    let genuine = genuine_that(&files, |data| twsec::auth::Blocklist::read(data).is_ok());
+    assert!(genuine >= 5, "only {genuine} genuine blocklists parse");
+}
+
+#[test]
+fn reset_token_corpus_holds_invariants() {
+    let files = committed_corpus("reset_token");
+    replay(&files, reset_common::check_input);
+    let genuine = genuine_that(&files, |data| {
+        std::str::from_utf8(data).is_ok_and(|t| twsec::auth::reset::ResetToken::parse(t).is_ok())
+    });
+    assert!(genuine >= 3, "only {genuine} genuine tokens parse");
+}
+
+#[test]
+fn otpauth_uri_corpus_holds_invariants() {
+    let files = committed_corpus("otpauth_uri");
+    replay(&files, otpauth_common::check_input);
+    let genuine = genuine_that(&files, |data| {
+        std::str::from_utf8(data).is_ok_and(|t| twsec::auth::mfa::ProvisioningUri::parse(t).is_ok())
+    });
+    assert!(genuine >= 4, "only {genuine} genuine URIs parse");
 }
 
 /// Writes the seed corpora of `backup_reader` and `sealed_decoder` (new salts and nonces each

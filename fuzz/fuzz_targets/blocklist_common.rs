@@ -1,0 +1,89 @@
+//! Invariants of the blocklist parser, shared by the fuzz target
+//! (`fuzz_targets/blocklist_parser.rs`, nightly, libFuzzer) and the regression test that replays
+//! the committed corpus on stable (`tests/fuzz_regressions.rs`). Uses only `twsec` and `std`.
+//!
+//! Every input goes through [`Blocklist::read`] as bytes and, when it is UTF-8, through
+//! [`Blocklist::parse`] as text: neither panics, an error names a line that exists, both agree,
+//! and an accepted list contains the address of every entry line.
+
+use std::net::IpAddr;
+
+use twsec::auth::{Blocklist, BlocklistError, MAX_BLOCKLIST_LINE_BYTES};
+
+/// Reads arbitrary bytes (and parses them when they are text) and checks what comes back.
+pub(crate) fn check_input(data: &[u8]) {
+    let read = Blocklist::read(data);
+    // `read` counts lines as `read_until` does: a final "\n" ends the last line.
+    let read_lines = if data.is_empty() {
+        0
+    } else {
+        data.split(|&b| b == b'\n').count() - usize::from(data.ends_with(b"\n"))
+    };
+    check_error_line(&read, read_lines);
+
+    let Ok(text) = std::str::from_utf8(data) else {
+        // Every line of an accepted list is UTF-8, so the whole input is.
+        assert!(read.is_err(), "read accepted input that is not UTF-8");
+        return;
+    };
+    let parsed = Blocklist::parse(text);
+    check_error_line(&parsed, text.split('\n').count());
+    assert_eq!(parsed, read, "parse and read disagree");
+    if let Ok(list) = &parsed {
+        check_entries(list, text);
+    }
+}
+
+/// An error names a line in `1..=lines`; reading from memory cannot fail.
+fn check_error_line(result: &Result<Blocklist, BlocklistError>, lines: usize) {
+    if let Err(e) = result {
+        assert!(
+            !matches!(e, BlocklistError::Io(_)),
+            "I/O error from memory: {e}"
+        );
+        let line = e.line();
+        assert!(
+            line.is_some_and(|l| l >= 1 && l <= lines),
+            "error at line {line:?} of {lines}"
+        );
+    }
+}
+
+/// Every entry line of an accepted list is contained, and so is each merged range's ends.
+fn check_entries(list: &Blocklist, text: &str) {
+    let mut entries = 0usize;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        assert!(
+            line.len() <= MAX_BLOCKLIST_LINE_BYTES,
+            "accepted a long line"
+        );
+        let entry = line.split('#').next().unwrap_or("").trim();
+        if entry.is_empty() {
+            continue;
+        }
+        entries += 1;
+        // A CIDR range covers its own address (host bits set or not).
+        let addr = entry.split_once('/').map_or(entry, |(a, _)| a);
+        match addr.parse::<IpAddr>() {
+            Ok(ip) => assert!(list.contains(ip), "entry {entry:?} not contained"),
+            Err(_) => unreachable!("accepted entry {entry:?} is not an address"),
+        }
+    }
+    assert!(
+        list.len() <= entries,
+        "{} ranges from {entries} entries",
+        list.len()
+    );
+    assert_eq!(list.is_empty(), entries == 0);
+    for (start, end) in list.ranges() {
+        assert!(
+            list.contains(start) && list.contains(end),
+            "range {start}..={end}"
+        );
+        assert!(
+            start <= end && start.is_ipv4() == end.is_ipv4(),
+            "range {start}..={end}"
+        );
+    }
+}
