@@ -6,10 +6,11 @@
 //! `max_failures` verifications per key in a window, on every backend — where django-axes and
 //! ASP.NET Identity let concurrent bursts through (see `spec/peers.md`).
 
-use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher as _;
 use std::sync::{Mutex, MutexGuard};
+
+use hashbrown::HashTable;
 
 use time::OffsetDateTime;
 
@@ -261,14 +262,14 @@ impl Entry {
 
 const SHARDS: usize = 64;
 
-/// The in-memory [`AttemptStore`]: 64 shards of hash maps (SipHash with a random key, so
-/// attacker-chosen names cannot force collisions), at most `capacity` keys. Idle keys (no
+/// The in-memory [`AttemptStore`]: 64 shards of hash tables under one keyed hash per key
+/// (SipHash with a random key, so attacker-chosen names cannot force collisions), at most `capacity` keys. Idle keys (no
 /// attempt in flight, window, lock and lock memory over) are pruned when a shard fills; if a
 /// shard is still full, its key that expires soonest without a lock or attempt in flight is
 /// dropped; if there is none, new keys are refused as [`Reservation::Busy`] (fail closed)
 /// until keys expire. Each key costs the same fixed amount whatever it is.
 pub struct MemoryStore {
-    shards: Vec<Mutex<HashMap<String, Entry>>>,
+    shards: Vec<Mutex<Shard>>,
     hasher: RandomState,
     per_shard: usize,
 }
@@ -293,7 +294,7 @@ impl MemoryStore {
     pub fn with_capacity(capacity: usize) -> Self {
         let per_shard = capacity.div_ceil(SHARDS).max(1);
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            shards: (0..SHARDS).map(|_| Mutex::new(HashTable::new())).collect(),
             hasher: RandomState::new(),
             per_shard,
         }
@@ -316,19 +317,24 @@ impl MemoryStore {
         self.len() == 0
     }
 
-    fn shard(&self, key: &str) -> MutexGuard<'_, HashMap<String, Entry>> {
-        let i = (self.hasher.hash_one(key) as usize) % SHARDS;
-        self.shards[i]
+    /// The key's keyed hash (computed once per operation: it picks the shard and the bucket)
+    /// and its shard, locked.
+    fn shard(&self, key: &str) -> (u64, MutexGuard<'_, Shard>) {
+        let hash = self.hasher.hash_one(key);
+        // The top bits pick the shard; the table uses the low bits for its buckets.
+        let i = (hash >> 58) as usize % SHARDS;
+        let guard = self.shards[i]
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        (hash, guard)
     }
 
     /// Makes room for one more key in `map`; `false` if there is none.
-    fn make_room(&self, map: &mut HashMap<String, Entry>, now: Ms) -> bool {
+    fn make_room(&self, map: &mut Shard, now: Ms) -> bool {
         if map.len() < self.per_shard {
             return true;
         }
-        map.retain(|_, e| !e.is_idle(now));
+        map.retain(|(_, e)| !e.is_idle(now));
         if map.len() < self.per_shard {
             return true;
         }
@@ -339,12 +345,28 @@ impl MemoryStore {
             .map(|(k, _)| k.clone());
         match victim {
             Some(k) => {
-                map.remove(&k);
+                let hash = self.hasher.hash_one(&*k);
+                if let Ok(found) = map.find_entry(hash, |(other, _)| *other == k) {
+                    found.remove();
+                }
                 true
             }
             None => false,
         }
     }
+
+    fn insert(&self, map: &mut Shard, hash: u64, key: &str, entry: Entry) {
+        map.insert_unique(hash, (key.into(), entry), |(k, _)| {
+            self.hasher.hash_one(&**k)
+        });
+    }
+}
+
+/// One shard: keys with their entries, found by the keyed hash.
+type Shard = HashTable<(Box<str>, Entry)>;
+
+fn lookup<'a>(map: &'a mut Shard, hash: u64, key: &str) -> Option<&'a mut Entry> {
+    map.find_mut(hash, |(k, _)| &**k == key).map(|(_, e)| e)
 }
 
 impl AttemptStore for MemoryStore {
@@ -355,8 +377,8 @@ impl AttemptStore for MemoryStore {
         now: OffsetDateTime,
     ) -> Result<Reservation, StoreError> {
         let now = ms(now);
-        let mut map = self.shard(key);
-        if let Some(entry) = map.get_mut(key) {
+        let (hash, mut map) = self.shard(key);
+        if let Some(entry) = lookup(&mut map, hash, key) {
             return Ok(entry.reserve(limit, now));
         }
         if !self.make_room(&mut map, now) {
@@ -364,7 +386,7 @@ impl AttemptStore for MemoryStore {
         }
         let mut entry = Entry::new(now);
         let reservation = entry.reserve(limit, now);
-        map.insert(key.to_owned(), entry);
+        self.insert(&mut map, hash, key, entry);
         Ok(reservation)
     }
 
@@ -376,36 +398,38 @@ impl AttemptStore for MemoryStore {
         now: OffsetDateTime,
     ) -> Result<Finished, StoreError> {
         let now = ms(now);
-        let mut map = self.shard(key);
-        if let Some(entry) = map.get_mut(key) {
+        let (hash, mut map) = self.shard(key);
+        if let Some(entry) = lookup(&mut map, hash, key) {
             return Ok(entry.finish(limit, outcome, now));
         }
         // Only if the key was reserved in another store: `make_room` never drops a key with an
         // attempt in flight.
         let mut entry = Entry::new(now);
         let finished = entry.finish(limit, outcome, now);
-        map.insert(key.to_owned(), entry);
+        self.insert(&mut map, hash, key, entry);
         Ok(finished)
     }
 
     fn peek(&self, key: &str, now: OffsetDateTime) -> Result<KeyState, StoreError> {
         let now = ms(now);
-        let map = self.shard(key);
-        Ok(map.get(key).map_or_else(KeyState::default, |e| {
-            let mut e = *e;
-            e.settle(now);
-            KeyState {
-                failures: e.failures,
-                in_flight: e.in_flight,
-                locked_until: e.locked_until.map(at),
-            }
-        }))
+        let (hash, mut map) = self.shard(key);
+        Ok(
+            lookup(&mut map, hash, key).map_or_else(KeyState::default, |e| {
+                let mut e = *e;
+                e.settle(now);
+                KeyState {
+                    failures: e.failures,
+                    in_flight: e.in_flight,
+                    locked_until: e.locked_until.map(at),
+                }
+            }),
+        )
     }
 
     fn unlock(&self, key: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
         let now = ms(now);
-        let mut map = self.shard(key);
-        Ok(match map.get_mut(key) {
+        let (hash, mut map) = self.shard(key);
+        Ok(match lookup(&mut map, hash, key) {
             Some(e) => {
                 e.settle(now);
                 let was = e.locked_until.is_some();
