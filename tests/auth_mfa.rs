@@ -814,7 +814,7 @@ fn provisioning_uris_are_checked() {
             MfaSetupError::Label,
         ),
         (
-            "otpauth://totp/".to_owned() + &"x".repeat(5000),
+            "otpauth://totp/".to_owned() + &"x".repeat(20_000),
             MfaSetupError::Uri("too long"),
         ),
     ];

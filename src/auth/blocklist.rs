@@ -267,6 +267,12 @@ impl Blocklist {
     }
 
     /// Whether `ip` is in the list.
+    ///
+    /// Addresses are compared in canonical form: an IPv4-mapped IPv6 address
+    /// (`::ffff:192.0.2.1`) is looked up as the IPv4 address it carries, so it matches IPv4
+    /// entries and single IPv4-mapped entries, but not an IPv6 range written wider than the
+    /// mapped block (`::/0`, `::ffff:192.0.2.0/7`): such a range blocks IPv6 clients only.
+    /// List IPv4 ranges to block IPv4 clients (found by the `blocklist_parser` fuzz target).
     pub fn contains(&self, ip: IpAddr) -> bool {
         match ip.to_canonical() {
             IpAddr::V4(a) => lookup(&self.v4, u32::from(a)),

@@ -18,8 +18,11 @@ const LABEL: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 /// Longest issuer or account name, in characters.
 const MAX_LABEL_CHARS: usize = 256;
-/// Longest URI parsed, in bytes.
-const MAX_URI_BYTES: usize = 4096;
+/// Longest URI parsed, in bytes: enough for everything [`ProvisioningUri::to_uri`] writes —
+/// the issuer twice and the account, each up to 256 characters of 4 bytes percent-encoded
+/// (3,072 bytes), the longest secret in base32 and the parameters — so every URI this module
+/// writes parses again (found by the `otpauth_uri` fuzz target).
+const MAX_URI_BYTES: usize = 16 * 1024;
 const SCHEME: &str = "otpauth://";
 
 fn check_label(label: &str) -> Result<(), MfaSetupError> {
