@@ -484,6 +484,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/auth_anomaly.rs::alerts_are_deduplicated_per_window",
             "tests/auth_anomaly.rs::memory_stays_bounded_under_a_flood",
             "tests/auth_guard.rs::the_guard_alerts_and_tells_the_owner",
+            "tests/fuzz_regressions.rs::blocklist_parser_corpus_holds_invariants",
         ],
     },
     ControlInfo {
@@ -515,6 +516,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/auth_reset.rs::concurrent_redemptions_succeed_once",
             "tests/auth_reset.rs::requests_are_rate_limited",
             "tests/auth_reset.rs::redeeming_forces_a_password_change_and_records_it",
+            "tests/fuzz_regressions.rs::reset_token_corpus_holds_invariants",
         ],
     },
     ControlInfo {
@@ -534,6 +536,7 @@ const CATALOGUE: &[ControlInfo] = &[
             "tests/auth_mfa.rs::skew_is_honoured",
             "tests/auth_mfa.rs::enrolment_round_trip_and_sealing",
             "tests/auth_guard.rs::an_mfa_login_counts_wrong_codes_and_refuses_replays",
+            "tests/fuzz_regressions.rs::otpauth_uri_corpus_holds_invariants",
         ],
     },
     ControlInfo {
