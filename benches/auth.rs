@@ -44,8 +44,8 @@ fn precheck(c: &mut Criterion) {
         let mut i = 0usize;
         b.iter(|| {
             i = (i + 1) % accounts.len();
-            for (_, key, limit) in roomy.keys(&accounts[i], ip) {
-                black_box(store.reserve(&key, &limit, now).expect("reserve"));
+            for (_, key, limit) in roomy.key_set(&accounts[i], ip).iter() {
+                black_box(store.reserve(key, &limit, now).expect("reserve"));
             }
         });
     });
@@ -54,10 +54,10 @@ fn precheck(c: &mut Criterion) {
         let mut i = 0usize;
         b.iter(|| {
             i = (i + 1) % accounts.len();
-            for (_, key, limit) in policy.keys(&accounts[i], ip) {
-                black_box(store.reserve(&key, &limit, now).expect("reserve"));
+            for (_, key, limit) in policy.key_set(&accounts[i], ip).iter() {
+                black_box(store.reserve(key, &limit, now).expect("reserve"));
                 store
-                    .finish(&key, &limit, AttemptOutcome::NotMade, now)
+                    .finish(key, &limit, AttemptOutcome::NotMade, now)
                     .expect("finish");
             }
         });
@@ -74,7 +74,8 @@ fn precheck(c: &mut Criterion) {
     }
     g.bench_function("memory/locked-account", |b| {
         b.iter(|| {
-            let (_, key, _) = &policy.keys("victim", ip)[0];
+            let keys = policy.key_set("victim", ip);
+            let (_, key, _) = keys.iter().next().expect("the account scope");
             black_box(store.reserve(key, &locked_limit, now).expect("reserve"))
         });
     });
