@@ -194,27 +194,23 @@ fn concurrent_wrong_passwords_verify_at_most_the_limit() {
             .filter(|e| e.kind == EventKind::AuthnLoginLock)
             .map(|e| e.detail.unwrap())
             .collect();
-        let account = locks
-            .iter()
-            .filter(|d| {
-                d.trim_start_matches("locked: ")
-                    .split(", ")
-                    .any(|p| p.starts_with("account until"))
-            })
-            .count();
-        assert_eq!(account, 1, "{locks:?}");
-        if policy.account_ip.is_none() {
-            assert_eq!(locks.len(), 1, "{locks:?}");
-        } else {
-            let pair = locks
+        // How many lock events name `scope` among the scopes they locked.
+        let locking = |scope: &str| {
+            let prefix = format!("{scope} until");
+            locks
                 .iter()
                 .filter(|d| {
                     d.trim_start_matches("locked: ")
                         .split(", ")
-                        .any(|p| p.starts_with("account_ip until"))
+                        .any(|p| p.starts_with(&prefix))
                 })
-                .count();
-            assert_eq!(pair, 1, "{locks:?}");
+                .count()
+        };
+        assert_eq!(locking("account"), 1, "{locks:?}");
+        if policy.account_ip.is_none() {
+            assert_eq!(locks.len(), 1, "{locks:?}");
+        } else {
+            assert_eq!(locking("account_ip"), 1, "{locks:?}");
             assert!((1..=2).contains(&locks.len()), "{locks:?}");
         }
         let right = f.password.clone();

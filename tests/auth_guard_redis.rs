@@ -40,8 +40,11 @@ use twsec::control::Profile;
 use twsec::crypto::{Keyring, MasterKey};
 use twsec::password::{Hasher, HasherConfig, PersonalInfo};
 
-const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
 /// The child test of the multi-process test, and the variables that tell it what to do.
+#[path = "support/redis.rs"]
+mod support;
+use support::{Cleanup, keys_under, random_prefix, unreachable, url};
+
 const CHILD: &str = "child_fires_wrong_passwords_at_one_account";
 const CHILD_PREFIX: &str = "TWSEC_TEST_GUARD_REDIS_PREFIX";
 const CHILD_DIR: &str = "TWSEC_TEST_GUARD_REDIS_DIR";
@@ -58,59 +61,6 @@ const WRONG: &str = "wrong-guess";
 const VERIFIED: &str = "wrong password or unknown account";
 /// How long a process waits for the others (start-up includes hashing a dummy password).
 const PATIENCE: StdDuration = StdDuration::from_secs(60);
-
-fn url() -> String {
-    std::env::var("REDIS_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned())
-}
-
-fn unreachable(e: &dyn std::fmt::Display) -> ! {
-    panic!(
-        "Redis is not reachable at REDIS_URL={:?}: {e}.\n\
-         These tests need a real server and never skip: start one (`redis-server --daemonize yes`; \
-         .ci/run shows how) or point REDIS_URL at one.",
-        url()
-    )
-}
-
-/// A fresh key prefix, so that runs (and other people's runs) never share a key.
-fn random_prefix() -> String {
-    format!("twsec-test:guard:{:016x}:", rand::random::<u64>())
-}
-
-/// The keys under `prefix` (SCAN, not KEYS: the server may be shared).
-fn keys_under(con: &mut redis::Connection, prefix: &str) -> redis::RedisResult<Vec<String>> {
-    let mut keys = Vec::new();
-    let mut cursor: u64 = 0;
-    loop {
-        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(format!("{prefix}*"))
-            .arg("COUNT")
-            .arg(1000)
-            .query(con)?;
-        keys.extend(batch);
-        if next == 0 {
-            return Ok(keys);
-        }
-        cursor = next;
-    }
-}
-
-/// Deletes every key under the prefix when dropped.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let Ok(mut con) = redis::Client::open(url()).and_then(|c| c.get_connection()) else {
-            return;
-        };
-        let keys = keys_under(&mut con, &self.0).unwrap_or_default();
-        if !keys.is_empty() {
-            let _ = redis::cmd("DEL").arg(keys).exec(&mut con);
-        }
-    }
-}
 
 fn ip(s: &str) -> IpAddr {
     s.parse().unwrap()
@@ -409,7 +359,7 @@ fn child_fires_wrong_passwords_at_one_account() {
         }
         Err(_) => {
             for policy in [Policy::AccountOnly, Policy::Default] {
-                let prefix = random_prefix();
+                let prefix = random_prefix("guard:");
                 let _cleanup = Cleanup(prefix.clone());
                 let dir = tempfile::tempdir().unwrap();
                 let password = create_account(dir.path());
@@ -436,7 +386,7 @@ impl Drop for Children {
 /// `PROCESSES` children × `THREADS` threads fire wrong passwords under `policy`; then the
 /// parent checks what they left behind, and that the keys go with the prefix.
 fn run_processes(policy: Policy) {
-    let prefix = random_prefix();
+    let prefix = random_prefix("guard:");
     let cleanup = Cleanup(prefix.clone());
     let dir = tempfile::tempdir().unwrap();
     let password = create_account(dir.path());

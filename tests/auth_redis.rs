@@ -24,8 +24,11 @@ use twsec::auth::{
     Reservation, Scope, StoreError, lockout_key,
 };
 
-const DEFAULT_URL: &str = "redis://127.0.0.1:6379";
 /// The child test of the multi-process test, and the variables that tell it what to do.
+#[path = "support/redis.rs"]
+mod support;
+use support::{Cleanup, admin, random_prefix, unreachable, url};
+
 const CHILD: &str = "child_fires_attempts_at_one_account";
 const CHILD_PREFIX: &str = "TWSEC_TEST_REDIS_PREFIX";
 const CHILD_START: &str = "TWSEC_TEST_REDIS_START_MS";
@@ -33,54 +36,11 @@ const THREADS: usize = 16;
 const PROCESSES: usize = 4;
 const MAX_FAILURES: u32 = 5;
 
-fn url() -> String {
-    std::env::var("REDIS_URL").unwrap_or_else(|_| DEFAULT_URL.to_owned())
-}
-
-fn unreachable(e: &dyn std::fmt::Display) -> ! {
-    panic!(
-        "Redis is not reachable at REDIS_URL={:?}: {e}.\n\
-         These tests need a real server and never skip: start one (`redis-server --daemonize yes`; \
-         .ci/run shows how) or point REDIS_URL at one.",
-        url()
-    )
-}
-
-/// A plain connection for looking at what the store wrote.
-fn admin() -> redis::Connection {
-    redis::Client::open(url())
-        .and_then(|c| c.get_connection_with_timeout(StdDuration::from_secs(5)))
-        .unwrap_or_else(|e| unreachable(&e))
-}
-
-/// A fresh key prefix, so that runs (and other people's runs) never share a key.
-fn random_prefix() -> String {
-    format!("twsec-test:{:016x}:", rand::random::<u64>())
-}
-
 fn store(prefix: &str) -> RedisStore {
     RedisStore::builder(&url())
         .prefix(prefix)
         .build()
         .unwrap_or_else(|e| unreachable(&e))
-}
-
-/// Deletes every key under the prefix when dropped.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let Ok(mut con) = redis::Client::open(url()).and_then(|c| c.get_connection()) else {
-            return;
-        };
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(format!("{}*", self.0))
-            .query(&mut con)
-            .unwrap_or_default();
-        if !keys.is_empty() {
-            let _ = redis::cmd("DEL").arg(keys).exec(&mut con);
-        }
-    }
 }
 
 /// Redis's clock (`TIME`), to the microsecond.
@@ -174,7 +134,7 @@ fn apply(s: &dyn AttemptStore, key: &str, limit: &Limit, op: Op, now: OffsetDate
 /// clock read just before each operation; asserts both answer the same (instants within the
 /// time the slowest operation took) and returns the answers.
 fn parity(limit: &Limit, ops: &[Op]) -> Vec<Seen> {
-    let prefix = random_prefix();
+    let prefix = random_prefix("");
     let _cleanup = Cleanup(prefix.clone());
     let redis = store(&prefix);
     let memory = MemoryStore::default();
@@ -343,7 +303,7 @@ fn windows_locks_and_progressive_locks_end_like_the_memory_store() {
 
 #[test]
 fn every_key_expires_after_its_retention() {
-    let prefix = random_prefix();
+    let prefix = random_prefix("");
     let _cleanup = Cleanup(prefix.clone());
     let store = store(&prefix);
     let mut con = admin();
@@ -473,7 +433,7 @@ fn child_fires_attempts_at_one_account() {
             println!("child verified={verified} busy={busy}");
         }
         Err(_) => {
-            let prefix = random_prefix();
+            let prefix = random_prefix("");
             let _cleanup = Cleanup(prefix.clone());
             let (verified, _) = fire(&prefix, now_ms() + 100);
             assert_eq!(verified, MAX_FAILURES);
@@ -488,7 +448,7 @@ fn child_fires_attempts_at_one_account() {
 
 #[test]
 fn concurrent_attempts_from_processes_verify_at_most_the_limit() {
-    let prefix = random_prefix();
+    let prefix = random_prefix("");
     let _cleanup = Cleanup(prefix.clone());
     let mut con = admin();
     // All processes start firing at the same instant, once they are all up.
@@ -569,7 +529,7 @@ fn kill_clients(name: &str) -> usize {
 
 #[test]
 fn a_broken_connection_is_replaced_and_finish_is_never_repeated() {
-    let prefix = random_prefix();
+    let prefix = random_prefix("");
     let _cleanup = Cleanup(prefix.clone());
     let name = format!("twsec-test-{:016x}", rand::random::<u64>());
     let store = RedisStore::builder(&url())
@@ -611,7 +571,7 @@ fn a_broken_connection_is_replaced_and_finish_is_never_repeated() {
 
 #[test]
 fn scripts_are_sent_again_after_script_flush() {
-    let prefix = random_prefix();
+    let prefix = random_prefix("");
     let _cleanup = Cleanup(prefix.clone());
     let store = store(&prefix);
     let key = account();
