@@ -150,14 +150,31 @@ impl LimitMs {
     }
 }
 
+/// An optional instant in 8 bytes (`Ms::MIN` for none): entries stay small, and more of them
+/// fit in the cache.
+#[derive(Clone, Copy, Debug)]
+struct Stamp(Ms);
+
+impl Stamp {
+    const NONE: Self = Stamp(Ms::MIN);
+
+    fn get(self) -> Option<Ms> {
+        (self.0 != Ms::MIN).then_some(self.0)
+    }
+
+    fn take(&mut self) -> Option<Ms> {
+        std::mem::replace(self, Self::NONE).get()
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Entry {
     failures: u32,
     in_flight: u32,
     window_until: Ms,
-    locked_until: Option<Ms>,
+    locked_until: Stamp,
     /// A lock that ran out and was not yet reported by `reserve`.
-    lock_ended: Option<Ms>,
+    lock_ended: Stamp,
     locks: u32,
     /// Lock count forgotten after this.
     locks_until: Ms,
@@ -171,8 +188,8 @@ impl Entry {
             failures: 0,
             in_flight: 0,
             window_until: now,
-            locked_until: None,
-            lock_ended: None,
+            locked_until: Stamp::NONE,
+            lock_ended: Stamp::NONE,
             locks: 0,
             locks_until: now,
             expires: now,
@@ -185,9 +202,9 @@ impl Entry {
         if self.window_until <= now {
             self.failures = 0;
         }
-        if let Some(until) = self.locked_until.filter(|u| *u <= now) {
-            self.locked_until = None;
-            self.lock_ended = Some(until);
+        if let Some(until) = self.locked_until.get().filter(|u| *u <= now) {
+            self.locked_until = Stamp::NONE;
+            self.lock_ended = Stamp(until);
         }
         if self.locks_until <= now {
             self.locks = 0;
@@ -200,7 +217,7 @@ impl Entry {
 
     fn reserve(&mut self, limit: &Limit, now: Ms) -> Reservation {
         self.settle(now);
-        if let Some(until) = self.locked_until {
+        if let Some(until) = self.locked_until.get() {
             return Reservation::Locked { until: at(until) };
         }
         if self.failures.saturating_add(self.in_flight) >= limit.max_failures {
@@ -238,7 +255,7 @@ impl Entry {
                 if self.failures >= limit.max_failures {
                     self.locks = self.locks.saturating_add(1);
                     let until = now.saturating_add(ms_of(limit.lock_length(self.locks)));
-                    self.locked_until = Some(until);
+                    self.locked_until = Stamp(until);
                     self.failures = 0;
                     let forget = limit.progressive.map_or(0, |p| ms_of(p.forget_after));
                     self.locks_until = until.saturating_add(forget);
@@ -340,7 +357,7 @@ impl MemoryStore {
         }
         let victim = map
             .iter()
-            .filter(|(_, e)| e.in_flight == 0 && e.locked_until.is_none_or(|u| u <= now))
+            .filter(|(_, e)| e.in_flight == 0 && e.locked_until.get().is_none_or(|u| u <= now))
             .min_by_key(|(_, e)| e.expires)
             .map(|(k, _)| k.clone());
         match victim {
@@ -420,7 +437,7 @@ impl AttemptStore for MemoryStore {
                 KeyState {
                     failures: e.failures,
                     in_flight: e.in_flight,
-                    locked_until: e.locked_until.map(at),
+                    locked_until: e.locked_until.get().map(at),
                 }
             }),
         )
@@ -432,9 +449,9 @@ impl AttemptStore for MemoryStore {
         Ok(match lookup(&mut map, hash, key) {
             Some(e) => {
                 e.settle(now);
-                let was = e.locked_until.is_some();
-                e.locked_until = None;
-                e.lock_ended = None;
+                let was = e.locked_until.get().is_some();
+                e.locked_until = Stamp::NONE;
+                e.lock_ended = Stamp::NONE;
                 e.failures = 0;
                 was
             }
