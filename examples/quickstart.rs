@@ -254,26 +254,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .params()
         .code_at(uri.secret(), guard_clock.now())
         .ok_or("clock before the TOTP epoch")?; // what the app on the phone shows
-    let mfa = guard.verify_totp(
-        "lin",
-        ip,
-        &mut enrolment,
-        &ring,
-        code.expose_secret(),
-        &mut factors,
-    )?;
+    let mut enter_code = |factors: &mut AuthFactors| {
+        guard.verify_totp(
+            "lin",
+            ip,
+            &mut enrolment,
+            &ring,
+            code.expose_secret(),
+            factors,
+        )
+    };
+    let mfa = enter_code(&mut factors)?;
     println!(
         "  TOTP code: {mfa:?}; multi-factor (2 of 3 categories): {}",
         factors.is_multi_factor()
     );
-    let replay = guard.verify_totp(
-        "lin",
-        ip,
-        &mut enrolment,
-        &ring,
-        code.expose_secret(),
-        &mut factors,
-    )?;
+    let replay = enter_code(&mut factors)?;
     println!("  the same code again: {replay:?}");
     let unknown = guard.login(&LoginAttempt::new("nobody", "Wrong-Guess-2026", ip), None)?;
     println!(

@@ -130,14 +130,24 @@ impl TotpEnrolment {
         code: &str,
         clock: &dyn Clock,
     ) -> Result<TotpStep, VerifyError> {
+        let step = self.check(keyring, account, code, clock)?;
+        self.last_step = Some(step);
+        Ok(step)
+    }
+
+    /// The time step `code` matches after the record's last step, without recording it.
+    fn check(
+        &self,
+        keyring: &Keyring,
+        account: &str,
+        code: &str,
+        clock: &dyn Clock,
+    ) -> Result<TotpStep, VerifyError> {
         let secret = self
             .open(keyring, account)
             .map_err(|e| VerifyError::Unavailable(Unavailable::Seal(e)))?;
-        let step = self
-            .params
-            .verify(&secret, code, clock.now(), self.last_step)?;
-        self.last_step = Some(step);
-        Ok(step)
+        self.params
+            .verify(&secret, code, clock.now(), self.last_step)
     }
 
     /// Verifies `code` for `account` now with the last accepted step kept in `store` (keyed by
@@ -151,12 +161,7 @@ impl TotpEnrolment {
         clock: &dyn Clock,
         store: &dyn TotpReplayStore,
     ) -> Result<TotpStep, VerifyError> {
-        let secret = self
-            .open(keyring, account)
-            .map_err(|e| VerifyError::Unavailable(Unavailable::Seal(e)))?;
-        let step = self
-            .params
-            .verify(&secret, code, clock.now(), self.last_step)?;
+        let step = self.check(keyring, account, code, clock)?;
         let accepted = store
             .advance(&self.id, step, self.params.accepted_until(step))
             .map_err(|e| VerifyError::Unavailable(e.into()))?;
