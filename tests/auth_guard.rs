@@ -95,10 +95,19 @@ impl Fixture {
         out
     }
 
-    fn count(&self, kind: EventKind, detail: &str) -> usize {
+    /// The details of the recorded events of `kind`, in order.
+    fn details(&self, kind: EventKind) -> Vec<String> {
         self.events()
+            .into_iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| e.detail.unwrap_or_default())
+            .collect()
+    }
+
+    fn count(&self, kind: EventKind, detail: &str) -> usize {
+        self.details(kind)
             .iter()
-            .filter(|e| e.kind == kind && e.detail.as_deref().unwrap_or("").contains(detail))
+            .filter(|d| d.contains(detail))
             .count()
     }
 }
@@ -188,12 +197,7 @@ fn concurrent_wrong_passwords_verify_at_most_the_limit() {
         // Each scope is locked once. With only the account scope that is one lock event; with
         // the account+IP scope too, two concurrent verifications may each be the fifth failure
         // of a different scope, and each lock is then its own event.
-        let locks: Vec<String> = f
-            .events()
-            .into_iter()
-            .filter(|e| e.kind == EventKind::AuthnLoginLock)
-            .map(|e| e.detail.unwrap())
-            .collect();
+        let locks = f.details(EventKind::AuthnLoginLock);
         // How many lock events name `scope` among the scopes they locked.
         let locking = |scope: &str| {
             let prefix = format!("{scope} until");
@@ -370,12 +374,7 @@ fn unknown_and_known_accounts_get_the_same_answer() {
         LoginOutcome::Locked
     );
     // The audit trail records the same kind of event for both.
-    let fails: Vec<String> = f
-        .events()
-        .into_iter()
-        .filter(|e| e.kind == EventKind::AuthnLoginFail)
-        .map(|e| e.detail.unwrap())
-        .collect();
+    let fails = f.details(EventKind::AuthnLoginFail);
     assert_eq!(fails[0], fails[1]);
 }
 
