@@ -43,8 +43,8 @@ fn precheck(c: &mut Criterion) {
     // Every key is in the store before the clock starts, as in a running service.
     let warm = MemoryStore::default();
     for account in &accounts {
-        for (_, key, limit) in roomy.key_set(account, ip).iter() {
-            warm.reserve(key, &limit, now).expect("reserve");
+        for (_, key, limit) in roomy.keys(account, ip) {
+            warm.reserve(&key, &limit, now).expect("reserve");
         }
     }
     g.bench_function("memory/3-scopes-reserve", |b| {
@@ -52,8 +52,8 @@ fn precheck(c: &mut Criterion) {
         let mut i = 0usize;
         b.iter(|| {
             i = (i + 1) % accounts.len();
-            for (_, key, limit) in roomy.key_set(&accounts[i], ip).iter() {
-                black_box(store.reserve(key, &limit, now).expect("reserve"));
+            for (_, key, limit) in roomy.keys(&accounts[i], ip) {
+                black_box(store.reserve(&key, &limit, now).expect("reserve"));
             }
         });
     });
@@ -61,9 +61,9 @@ fn precheck(c: &mut Criterion) {
     // (A store of its own: the one above has every slot taken.)
     let warm = MemoryStore::default();
     for account in &accounts {
-        for (_, key, limit) in policy.key_set(account, ip).iter() {
-            warm.reserve(key, &limit, now).expect("reserve");
-            warm.finish(key, &limit, AttemptOutcome::NotMade, now)
+        for (_, key, limit) in policy.keys(account, ip) {
+            warm.reserve(&key, &limit, now).expect("reserve");
+            warm.finish(&key, &limit, AttemptOutcome::NotMade, now)
                 .expect("finish");
         }
     }
@@ -72,10 +72,10 @@ fn precheck(c: &mut Criterion) {
         let mut i = 0usize;
         b.iter(|| {
             i = (i + 1) % accounts.len();
-            for (_, key, limit) in policy.key_set(&accounts[i], ip).iter() {
-                black_box(store.reserve(key, &limit, now).expect("reserve"));
+            for (_, key, limit) in policy.keys(&accounts[i], ip) {
+                black_box(store.reserve(&key, &limit, now).expect("reserve"));
                 store
-                    .finish(key, &limit, AttemptOutcome::NotMade, now)
+                    .finish(&key, &limit, AttemptOutcome::NotMade, now)
                     .expect("finish");
             }
         });
@@ -92,8 +92,7 @@ fn precheck(c: &mut Criterion) {
     }
     g.bench_function("memory/locked-account", |b| {
         b.iter(|| {
-            let keys = policy.key_set("victim", ip);
-            let (_, key, _) = keys.iter().next().expect("the account scope");
+            let (_, key, _) = &policy.keys("victim", ip)[0];
             black_box(store.reserve(key, &locked_limit, now).expect("reserve"))
         });
     });

@@ -14,7 +14,7 @@ mod store;
 #[cfg(feature = "redis")]
 pub use self::redis::{RedisStore, RedisStoreBuilder};
 pub use guard::{Guard, GuardError, IdentityConfirmation, LoginAttempt, LoginOutcome, MfaOutcome};
-pub use lockout::{KeySet, Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
+pub use lockout::{Limit, LockoutPolicy, Progressive, Scope, key as lockout_key};
 pub use store::{
     AttemptOutcome, AttemptStore, Finished, KeyState, MemoryStore, Reservation, StoreError,
 };

@@ -202,9 +202,9 @@ impl std::fmt::Debug for Guard {
 }
 
 /// One scope's reservation during an attempt.
-struct Held<'k> {
+struct Held {
     scope: Scope,
-    key: &'k str,
+    key: String,
     limit: super::lockout::Limit,
     failures: u32,
 }
@@ -341,10 +341,9 @@ impl Guard {
         record: Option<&mut AccountRecord>,
     ) -> Result<(LoginOutcome, Option<OffsetDateTime>), GuardError> {
         let now = self.clock.now();
-        let keys = self.policy.key_set(attempt.account, attempt.source_ip);
-        let mut held: Vec<Held<'_>> = Vec::with_capacity(3);
-        for (scope, key, limit) in keys.iter() {
-            let refusal = match self.store.reserve(key, &limit, now) {
+        let mut held: Vec<Held> = Vec::with_capacity(3);
+        for (scope, key, limit) in self.policy.keys(attempt.account, attempt.source_ip) {
+            let refusal = match self.store.reserve(&key, &limit, now) {
                 Ok(Reservation::Granted {
                     failures,
                     unlocked_at,
@@ -591,25 +590,25 @@ impl Guard {
 
     /// Gives back the slots taken, uncounted. Errors are ignored: the slot then stays taken
     /// until the window ends, which only errs on the side of refusing.
-    fn give_back(&self, held: &[Held<'_>], now: OffsetDateTime) {
+    fn give_back(&self, held: &[Held], now: OffsetDateTime) {
         for h in held {
             let _ = self
                 .store
-                .finish(h.key, &h.limit, AttemptOutcome::NotMade, now);
+                .finish(&h.key, &h.limit, AttemptOutcome::NotMade, now);
         }
     }
 
     /// Ends every reserved slot with `outcome`; returns the scopes this locked.
     fn finish_all(
         &self,
-        held: &[Held<'_>],
+        held: &[Held],
         outcome: AttemptOutcome,
         now: OffsetDateTime,
     ) -> Result<Vec<(Scope, OffsetDateTime)>, GuardError> {
         let mut locked = Vec::new();
         let mut first_error = None;
         for h in held {
-            match self.store.finish(h.key, &h.limit, outcome, now) {
+            match self.store.finish(&h.key, &h.limit, outcome, now) {
                 Ok(f) => {
                     if let Some(until) = f.locked_until {
                         locked.push((h.scope, until));

@@ -165,71 +165,32 @@ impl LockoutPolicy {
         self.trusted_networks.iter().any(|n| n.contains(&ip))
     }
 
-    /// The keys an attempt on `account` from `ip` counts against, with their limits.
+    /// The keys an attempt on `account` from `ip` counts against, with their limits, the
+    /// account first.
     pub fn keys(&self, account: &str, ip: IpAddr) -> Vec<(Scope, String, Limit)> {
-        self.key_set(account, ip)
-            .iter()
-            .map(|(scope, key, limit)| (scope, key.to_owned(), limit))
-            .collect()
-    }
-
-    /// The same keys in one buffer (one allocation per attempt: the guard's pre-check).
-    pub fn key_set(&self, account: &str, ip: IpAddr) -> KeySet {
-        let mut buf = [0u8; 64];
-        let ip_text = ip_text(ip, &mut buf);
-        let mut set = KeySet {
-            buf: String::with_capacity(3 * (account.len() + ip_text.len() + 16)),
-            parts: [None; 3],
-        };
-        let part = |set: &mut KeySet, scope: Scope, limit: Limit, write: &dyn Fn(&mut String)| {
-            let start = set.buf.len();
-            write(&mut set.buf);
-            if let Some(slot) = set.parts.iter_mut().find(|p| p.is_none()) {
-                *slot = Some((scope, start, set.buf.len(), limit));
-            }
-        };
-        let account_key = |k: &mut String| {
-            k.push_str("acct:{");
-            push_decimal(k, account.len());
-            k.push(':');
-            k.push_str(account);
-            k.push('}');
-        };
+        let mut keys = Vec::with_capacity(3);
         if !self.is_trusted(ip) {
-            part(&mut set, Scope::Account, self.account, &account_key);
+            keys.push((
+                Scope::Account,
+                key(Scope::Account, account, None),
+                self.account,
+            ));
         }
         if let Some(limit) = self.account_ip {
-            part(&mut set, Scope::AccountIp, limit, &|k: &mut String| {
-                account_key(k);
-                k.push(':');
-                k.push_str(ip_text);
-            });
+            keys.push((
+                Scope::AccountIp,
+                key(Scope::AccountIp, account, Some(ip)),
+                limit,
+            ));
         }
         if let Some(limit) = self.source_ip {
-            part(&mut set, Scope::SourceIp, limit, &|k: &mut String| {
-                k.push_str("ip:{");
-                k.push_str(ip_text);
-                k.push('}');
-            });
+            keys.push((
+                Scope::SourceIp,
+                key(Scope::SourceIp, account, Some(ip)),
+                limit,
+            ));
         }
-        set
-    }
-}
-
-/// The store keys of one attempt, in one buffer: see [`LockoutPolicy::key_set`].
-#[derive(Clone, Debug)]
-pub struct KeySet {
-    buf: String,
-    parts: [Option<(Scope, usize, usize, Limit)>; 3],
-}
-
-impl KeySet {
-    /// Each scope with its key and limit, account first.
-    pub fn iter(&self) -> impl Iterator<Item = (Scope, &str, Limit)> + '_ {
-        self.parts
-            .iter()
-            .flatten()
-            .map(|(scope, a, b, limit)| (*scope, self.buf.get(*a..*b).unwrap_or(""), *limit))
+        keys
     }
 }
 
