@@ -211,7 +211,12 @@ impl AuditEvent {
     }
 
     /// An event at a given instant (converted to UTC).
-    fn at(kind: EventKind, outcome: Outcome, actor: Actor, time: OffsetDateTime) -> Self {
+    pub(crate) fn at(
+        kind: EventKind,
+        outcome: Outcome,
+        actor: Actor,
+        time: OffsetDateTime,
+    ) -> Self {
         let time = time.to_offset(time::UtcOffset::UTC);
         Self {
             id: uuid_v7(time),

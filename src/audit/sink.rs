@@ -5,7 +5,6 @@ use std::sync::Arc;
 use super::error::AuditError;
 use super::event::{Actor, AuditEvent, Outcome};
 use super::kind::EventKind;
-use crate::clock::Clock;
 use crate::control::ControlId;
 
 /// A place audit events are appended to: the embedded [`FileSink`](super::FileSink), the
@@ -178,11 +177,12 @@ impl AuditTrail {
         let kept = match &self.policy {
             FailurePolicy::FailClosed => Err(error.clone()),
             FailurePolicy::Fallback(secondary) => {
-                let notice = AuditEvent::new(
+                // At the failing event's time, so the notice sorts with it.
+                let notice = AuditEvent::at(
                     EventKind::AuditFailure,
                     Outcome::Failure,
                     Actor::system(),
-                    &FixedTime(event.time),
+                    event.time,
                 )
                 .by_control(ControlId::AudEvent)
                 .with_detail(&format!(
@@ -240,14 +240,4 @@ impl AuditTrail {
 
     #[cfg(not(feature = "tracing"))]
     fn mirror_failure(&self, _error: &AuditError) {}
-}
-
-/// A clock fixed at the failing event's time, so the `audit_failure` notice sorts with it.
-#[derive(Debug)]
-struct FixedTime(time::OffsetDateTime);
-
-impl Clock for FixedTime {
-    fn now(&self) -> time::OffsetDateTime {
-        self.0
-    }
 }
