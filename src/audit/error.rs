@@ -1,5 +1,7 @@
 //! Errors of the audit trail and the report of a successful verification.
 
+use super::chain::hex;
+
 /// Why a log failed verification (at which record), or why an append failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -94,4 +96,17 @@ pub struct VerifyReport {
     pub head: String,
     /// Files walked (rotated ones and the active one).
     pub files: usize,
+}
+
+impl VerifyReport {
+    /// Records `first..=last` verified, ending in chain value `head`, over `files` files.
+    pub(crate) fn new(first: u64, last: u64, head: &[u8; 32], files: usize) -> Self {
+        Self {
+            records: last.saturating_sub(first.saturating_sub(1)),
+            first,
+            last,
+            head: hex(head),
+            files,
+        }
+    }
 }

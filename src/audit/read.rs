@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
-use super::chain::{ChainKey, GENESIS, hex, unhex};
+use super::chain::{ChainKey, GENESIS, unhex};
 use super::checkpoint::{self, Checkpoint, Signer};
 use super::error::{AuditError, VerifyReport};
 use super::event::AuditEvent;
@@ -513,17 +513,5 @@ fn in_file(error: AuditError, path: &Path, rotated: bool) -> AuditError {
             error: Box::new(other),
         },
         other => other,
-    }
-}
-
-impl VerifyReport {
-    pub(crate) fn new(first: u64, last: u64, head: &[u8; 32], files: usize) -> Self {
-        Self {
-            records: last.saturating_sub(first.saturating_sub(1)),
-            first,
-            last,
-            head: hex(head),
-            files,
-        }
     }
 }
